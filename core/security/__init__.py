@@ -1,0 +1,1 @@
+"""Security primitives shared by every service."""

@@ -1,0 +1,119 @@
+"""The X-Internal-Token: a short-lived HS256 JWT from the gateway to one subgraph.
+
+Claims: `sub role email scope` (the principal; `scope` space-separated), `kind`, `rid` (request
+id), `ip` and `ua` (client IP and user agent, for audit rows), `aud` (the subgraph name),
+`iss` = "althaus-gateway", `iat`, `exp` (60 s). Subgraphs trust nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import jwt
+
+from core.security.principal import Principal, RequestContext
+
+HEADER = "X-Internal-Token"
+ISSUER = "althaus-gateway"
+ALGORITHM = "HS256"
+TTL_SECONDS = 60
+MIN_SECRET_BYTES = 32
+
+
+class InternalTokenError(Exception):
+    """The token is missing, malformed, wrongly signed, for another audience or expired."""
+
+    code = "INVALID_INTERNAL_TOKEN"
+
+
+@dataclass(frozen=True, slots=True)
+class InternalClaims:
+    principal: Principal
+    context: RequestContext
+
+
+def _check_secret(secret: str | bytes) -> bytes:
+    key = secret.encode() if isinstance(secret, str) else secret
+    if len(key) < MIN_SECRET_BYTES:
+        raise ValueError("INTERNAL_TOKEN_SECRET must be at least 256 bits (32 bytes)")
+    return key
+
+
+def mint(
+    principal: Principal,
+    audience: str,
+    secret: str | bytes,
+    context: RequestContext | None = None,
+    *,
+    ttl: int = TTL_SECONDS,
+    now: float | None = None,
+) -> str:
+    """Sign a token for one subgraph (`audience` is the subgraph name)."""
+    issued = int(now if now is not None else time.time())
+    ctx = context or RequestContext()
+    claims: dict[str, object] = {
+        "iss": ISSUER,
+        "aud": audience,
+        "iat": issued,
+        "exp": issued + ttl,
+        "sub": principal.sub,
+        "role": principal.role,
+        "email": principal.email,
+        "scope": " ".join(sorted(principal.scopes)),
+        "kind": principal.kind,
+        "rid": ctx.request_id,
+        "ip": ctx.ip,
+        "ua": ctx.user_agent,
+    }
+    return jwt.encode(claims, _check_secret(secret), algorithm=ALGORITHM)
+
+
+def verify(token: str | None, audience: str, secret: str | bytes) -> InternalClaims:
+    """Check signature, issuer, audience and expiry; return the principal and request context."""
+    if not token:
+        raise InternalTokenError("missing X-Internal-Token")
+    try:
+        claims = jwt.decode(
+            token,
+            _check_secret(secret),
+            algorithms=[ALGORITHM],
+            audience=audience,
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "aud", "iss"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise InternalTokenError("internal token expired") from exc
+    except jwt.InvalidAudienceError as exc:
+        raise InternalTokenError("internal token is for another subgraph") from exc
+    except jwt.PyJWTError as exc:
+        raise InternalTokenError(f"invalid internal token: {exc}") from exc
+    scope = claims.get("scope") or ""
+    principal = Principal(
+        sub=claims.get("sub"),
+        role=claims.get("role") or "guest",
+        email=claims.get("email"),
+        scopes=frozenset(scope.split()),
+        kind=claims.get("kind") or ("user" if claims.get("sub") else "guest"),
+    )
+    context = RequestContext(
+        request_id=claims.get("rid") or "", ip=claims.get("ip"), user_agent=claims.get("ua")
+    )
+    return InternalClaims(principal=principal, context=context)
+
+
+def headers_for(
+    principal: Principal,
+    audience: str,
+    secret: str | bytes,
+    context: RequestContext | None = None,
+) -> dict[str, str]:
+    """Every header the gateway sends a subgraph: the signed token plus informational copies."""
+    ctx = context or RequestContext()
+    headers = {HEADER: mint(principal, audience, secret, ctx), "X-Request-Id": ctx.request_id}
+    if principal.sub:
+        headers["X-User-Id"] = principal.sub
+    headers["X-User-Role"] = principal.role
+    if principal.email:
+        headers["X-User-Email"] = principal.email
+    return headers

@@ -1,0 +1,51 @@
+"""Who is making a request: the principal passed from the gateway to every subgraph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.security.roles import scopes_for_role
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """Facts about the client request, carried to subgraphs for logs and audit rows."""
+
+    request_id: str = ""
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated user, an API key, or a guest.
+
+    `sub` is the user id (or `apikey:<id>` for API keys); `scopes` are every scope held,
+    role scopes included.
+    """
+
+    sub: str | None = None
+    role: str = "guest"
+    email: str | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    kind: str = "guest"  # "user" | "api_key" | "guest"
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.sub is not None
+
+    @classmethod
+    def guest(cls) -> Principal:
+        return cls()
+
+    @classmethod
+    def user(
+        cls, sub: str, role: str, email: str | None, extra_scopes: frozenset[str] = frozenset()
+    ) -> Principal:
+        return cls(
+            sub=sub, role=role, email=email, scopes=scopes_for_role(role) | extra_scopes, kind="user"
+        )
+
+    def has_scopes(self, any_of: list[list[str]] | tuple[tuple[str, ...], ...]) -> bool:
+        """True when every scope of at least one inner list is held (OR of AND-lists)."""
+        return any(all(s in self.scopes for s in group) for group in any_of)

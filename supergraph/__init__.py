@@ -1,0 +1,1 @@
+"""supergraph package."""

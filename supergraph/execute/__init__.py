@@ -1,0 +1,1 @@
+"""Running query plans against subgraphs and shaping the response."""

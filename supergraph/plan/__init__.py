@@ -1,0 +1,1 @@
+"""Query planning: turn a client operation into a plan of subgraph fetches."""
