@@ -1,5 +1,15 @@
 """How the gateway reaches a subgraph: one interface, HTTP and in-process ASGI implementations."""
 
+from supergraph.transport.asgi import AsgiTransport
 from supergraph.transport.base import SubgraphTransport, TransportError, TransportTimeout
+from supergraph.transport.factory import create_transport
+from supergraph.transport.http import HttpTransport
 
-__all__ = ["SubgraphTransport", "TransportError", "TransportTimeout"]
+__all__ = [
+    "AsgiTransport",
+    "HttpTransport",
+    "SubgraphTransport",
+    "TransportError",
+    "TransportTimeout",
+    "create_transport",
+]

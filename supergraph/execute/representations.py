@@ -1,0 +1,174 @@
+"""Entity representations: finding objects at a flatten path and copying their required fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from supergraph.plan.nodes import RequiredField, RequiredFragment, RequiredSelection
+
+_MISSING: Any = object()
+
+_Fields = tuple[tuple[str, "_Selector | None"], ...]
+
+
+class _Selector:
+    """Compiled required selections: the fields every object gives, plus fields per type."""
+
+    __slots__ = ("by_type", "common")
+
+    def __init__(self, selections: Iterable[RequiredSelection]) -> None:
+        common: list[tuple[str, _Selector | None]] = []
+        by_type: dict[str, list[tuple[str, _Selector | None]]] = {}
+        for selection in selections:
+            if isinstance(selection, RequiredField):
+                common.append(_compile_field(selection))
+            else:
+                fields = [_compile_fragment_field(s) for s in selection.selections]
+                for type_name in _fragment_types(selection):
+                    by_type.setdefault(type_name, []).extend(fields)
+        self.common: _Fields = tuple(common)
+        self.by_type: dict[str, _Fields] = {name: tuple(f) for name, f in by_type.items()}
+
+    def fields_for(self, obj: dict[str, Any]) -> _Fields | None:
+        if not self.by_type:
+            return self.common
+        fragment = self.by_type.get(obj.get("__typename"))  # type: ignore[arg-type]
+        if fragment is None:
+            return self.common or None
+        return self.common + fragment if self.common else fragment
+
+    def copy(self, obj: dict[str, Any]) -> dict[str, Any] | Any:
+        fields = self.fields_for(obj)
+        if fields is None:
+            return {}
+        return _copy_fields(obj, fields)
+
+    def copy_value(self, value: Any) -> Any:
+        if type(value) is dict:
+            return self.copy(value)
+        if type(value) is list:
+            items = [self.copy_value(item) for item in value]
+            return _MISSING if _MISSING in items else items
+        return value
+
+
+def _compile_field(field: RequiredField) -> tuple[str, _Selector | None]:
+    return field.name, _Selector(field.selections) if field.selections else None
+
+
+def _compile_fragment_field(selection: RequiredSelection) -> tuple[str, _Selector | None]:
+    if isinstance(selection, RequiredField):
+        return _compile_field(selection)
+    raise ValueError("nested fragments inside a representation fragment are not supported")
+
+
+def _fragment_types(fragment: RequiredFragment) -> set[str]:
+    return {fragment.type_condition, *fragment.possible_types}
+
+
+def _copy_fields(obj: dict[str, Any], fields: _Fields) -> dict[str, Any] | Any:
+    out: dict[str, Any] = {}
+    for name, sub in fields:
+        value = obj.get(name, _MISSING)
+        if value is _MISSING:
+            return _MISSING
+        if sub is not None and value is not None:
+            value = sub.copy_value(value)
+            if value is _MISSING:
+                return _MISSING
+        out[name] = value
+    return out
+
+
+class RepresentationBuilder:
+    """Builds the representation of one object for one entity fetch; None when it gives none."""
+
+    __slots__ = ("_selector", "_typename")
+
+    def __init__(self, requires: tuple[RequiredSelection, ...], typename: str | None) -> None:
+        self._selector = _Selector(requires)
+        self._typename = typename
+
+    def build(self, obj: dict[str, Any]) -> dict[str, Any] | None:
+        fields = self._selector.fields_for(obj)
+        if fields is None:
+            return None
+        representation = _copy_fields(obj, fields)
+        if representation is _MISSING:
+            return None
+        if self._typename is not None:
+            representation["__typename"] = self._typename
+        elif "__typename" not in representation:
+            typename = obj.get("__typename")
+            if typename is None:
+                return None
+            representation["__typename"] = typename
+        return representation
+
+
+def objects_at(root: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Every object found at `path` in merged data ("@" = every list item), nulls left out."""
+    current: list[Any] = [root]
+    for key in path:
+        if key == "@":
+            continue  # lists are flattened below, whatever the path says
+        found: list[Any] = []
+        for value in _flatten(current):
+            child = value.get(key)
+            if child is not None:
+                found.append(child)
+        current = found
+    return _flatten(current)
+
+
+def _flatten(values: list[Any]) -> list[dict[str, Any]]:
+    if all(type(value) is dict for value in values):
+        return values
+    out: list[dict[str, Any]] = []
+    stack = list(reversed(values))
+    while stack:
+        value = stack.pop()
+        if type(value) is dict:
+            out.append(value)
+        elif type(value) is list:
+            stack.extend(reversed(value))
+    return out
+
+
+def paths_of(
+    root: dict[str, Any], path: tuple[str, ...], wanted: set[int]
+) -> dict[int, list[list[str | int]]]:
+    """The client paths of the objects (by identity) in `wanted`, found along `path`.
+
+    Walked only when a subgraph reports an error, so the happy path carries no paths.
+    """
+    found: dict[int, list[list[str | int]]] = {}
+    current: list[tuple[Any, list[str | int]]] = [(root, [])]
+    for key in path:
+        if key == "@":
+            continue
+        step: list[tuple[Any, list[str | int]]] = []
+        for value, at in _flatten_with_paths(current):
+            child = value.get(key)
+            if child is not None:
+                step.append((child, [*at, key]))
+        current = step
+    for value, at in _flatten_with_paths(current):
+        if id(value) in wanted:
+            found.setdefault(id(value), []).append(at)
+    return found
+
+
+def _flatten_with_paths(
+    values: list[tuple[Any, list[str | int]]],
+) -> list[tuple[dict[str, Any], list[str | int]]]:
+    out: list[tuple[dict[str, Any], list[str | int]]] = []
+    stack = list(reversed(values))
+    while stack:
+        value, at = stack.pop()
+        if type(value) is dict:
+            out.append((value, at))
+        elif type(value) is list:
+            stack.extend(reversed([(item, [*at, i]) for i, item in enumerate(value)]))
+    return out
