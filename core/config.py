@@ -16,7 +16,12 @@ from typing import Final
 
 ENVIRONMENTS: Final = ("development", "test", "production")
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-CORE_SUBGRAPHS: Final[dict[str, int]] = {"users": 4001, "system": 4002, "analytics": 4003, "plugins": 4004}
+CORE_SUBGRAPHS: Final[dict[str, int]] = {
+    "users": 4001,
+    "system": 4002,
+    "analytics": 4003,
+    "plugins": 4004,
+}
 GATEWAY_PORT: Final = 4000
 _SUBGRAPH_VAR = re.compile(r"^SUBGRAPH_([A-Z][A-Z0-9_]*)_URL$")
 
@@ -51,6 +56,8 @@ class Settings:
     jwt_audience: str = "althaus"
     graphiql_enabled: bool | None = None
     subgraph_timeout_seconds: float = 30.0
+    redis_prefix: str = "althaus:"
+    """Every Redis key and pub/sub channel starts with this (tests use a random one per run)."""
 
     @property
     def is_production(self) -> bool:
@@ -63,7 +70,9 @@ class Settings:
     @property
     def graphiql(self) -> bool:
         """GraphiQL is on in development, off in production unless enabled explicitly."""
-        return self.graphiql_enabled if self.graphiql_enabled is not None else not self.is_production
+        return (
+            self.graphiql_enabled if self.graphiql_enabled is not None else not self.is_production
+        )
 
     def subgraph_url(self, name: str) -> str:
         """The URL of a subgraph: `SUBGRAPH_<NAME>_URL`, else its default local port."""
@@ -73,6 +82,10 @@ class Settings:
         if port is None:
             raise ConfigError(f"SUBGRAPH_{name.upper()}_URL", "not set and no default port known")
         return f"http://127.0.0.1:{port}/graphql"
+
+    def redis_key(self, name: str) -> str:
+        """A Redis key or channel name inside this platform's prefix."""
+        return f"{self.redis_prefix}{name}"
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -87,7 +100,9 @@ class Settings:
 
         mode = (get("ALTHAUS_ENV") or "development").lower()
         if mode not in ENVIRONMENTS:
-            raise ConfigError("ALTHAUS_ENV", f"must be one of {', '.join(ENVIRONMENTS)}, got {mode!r}")
+            raise ConfigError(
+                "ALTHAUS_ENV", f"must be one of {', '.join(ENVIRONMENTS)}, got {mode!r}"
+            )
 
         database_url = get("DATABASE_URL")
         if database_url is not None and not re.match(r"^postgres(ql)?(\+\w+)?://", database_url):
@@ -102,7 +117,9 @@ class Settings:
 
         private_key = get("JWT_PRIVATE_KEY")
         if private_key is not None and "PRIVATE KEY" not in private_key:
-            raise ConfigError("JWT_PRIVATE_KEY", "must be a PEM-encoded private key (Ed25519 preferred)")
+            raise ConfigError(
+                "JWT_PRIVATE_KEY", "must be a PEM-encoded private key (Ed25519 preferred)"
+            )
 
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
@@ -114,7 +131,9 @@ class Settings:
             origins = tuple(o.strip().rstrip("/") for o in raw_origins.split(",") if o.strip())
             for origin in origins:
                 if origin != "*" and not re.match(r"^https?://[^/\s]+$", origin):
-                    raise ConfigError("CORS_ORIGINS", f"{origin!r} is not an origin like https://example.com")
+                    raise ConfigError(
+                        "CORS_ORIGINS", f"{origin!r} is not an origin like https://example.com"
+                    )
 
         subgraph_urls: dict[str, str] = {}
         for name, value in env.items():
@@ -131,6 +150,10 @@ class Settings:
         if graphiql_raw is not None:
             graphiql = _bool(graphiql_raw, "GRAPHIQL_ENABLED")
 
+        prefix = get("REDIS_KEY_PREFIX") or "althaus:"
+        if not re.match(r"^[A-Za-z0-9_.:-]{1,64}$", prefix):
+            raise ConfigError("REDIS_KEY_PREFIX", "use 1-64 letters, digits, '_', '.', ':' or '-'")
+
         return cls(
             env=mode,
             database_url=database_url,
@@ -145,6 +168,7 @@ class Settings:
             subgraph_urls=subgraph_urls,
             graphiql_enabled=graphiql,
             subgraph_timeout_seconds=timeout,
+            redis_prefix=prefix,
         )
 
 
