@@ -1,0 +1,67 @@
+"""Fixture subgraphs served over real HTTP (uvicorn) and in-process ASGI, and executors on them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+
+import pytest
+import pytest_asyncio
+import strawberry
+from graphql import GraphQLSchema, build_schema
+
+from supergraph.execute import Executor
+from supergraph.transport import AsgiTransport, HttpTransport, SubgraphTransport
+from tests.fixtures.federation import classic
+from tests.fixtures.federation.serve import RequestLog, asgi_apps, serve_http
+
+CLASSIC_API_SDL = """
+type Query { me: User user(id: ID!): User users: [User] topProducts(first: Int = 5): [Product] }
+type User { id: ID! name: String username: String birthday: Int reviews: [Review] }
+type Product { upc: String! weight: Int price: Int inStock: Boolean shippingEstimate: Int
+  name: String reviews: [Review] }
+type Review { id: ID! body: String product: Product author: User }
+"""
+
+
+@dataclass
+class Served:
+    """One fixture set, served both ways, with the log of requests its subgraphs received."""
+
+    subgraphs: Mapping[str, strawberry.federation.Schema]
+    urls: dict[str, str]
+    log: RequestLog
+
+    def transports(self, kind: str, timeout: float = 10.0) -> dict[str, SubgraphTransport]:
+        if kind == "http":
+            return {name: HttpTransport(name, url, timeout) for name, url in self.urls.items()}
+        apps = asgi_apps(self.subgraphs, self.log)
+        return {name: AsgiTransport(name, app, timeout) for name, app in apps.items()}
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def classic_served() -> AsyncIterator[Served]:
+    log = RequestLog()
+    async with serve_http(classic.SUBGRAPHS, log) as urls:
+        yield Served(classic.SUBGRAPHS, urls, log)
+
+
+@pytest.fixture(scope="session")
+def classic_api() -> GraphQLSchema:
+    return build_schema(CLASSIC_API_SDL)
+
+
+def headers_for(service: str) -> dict[str, str]:
+    return {"x-internal-token": f"test-token-for-{service}"}
+
+
+@pytest_asyncio.fixture(params=["http", "asgi"], loop_scope="session")
+async def classic_executor(
+    request: pytest.FixtureRequest, classic_served: Served, classic_api: GraphQLSchema
+) -> AsyncIterator[Executor]:
+    classic_served.log.clear()
+    executor = Executor(
+        classic_served.transports(request.param), classic_api, mask_subgraph_errors=False
+    )
+    yield executor
+    await executor.close()
