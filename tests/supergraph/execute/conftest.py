@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 import pytest_asyncio
 import strawberry
 from graphql import GraphQLSchema, build_schema
+from starlette.types import ASGIApp
 
 from supergraph.execute import Executor
 from supergraph.transport import AsgiTransport, HttpTransport, SubgraphTransport
-from tests.fixtures.federation import classic
+from tests.fixtures.federation import classic, faults
 from tests.fixtures.federation.serve import RequestLog, asgi_apps, serve_http
 
 CLASSIC_API_SDL = """
@@ -23,6 +24,11 @@ type Product { upc: String! weight: Int price: Int inStock: Boolean shippingEsti
 type Review { id: ID! body: String product: Product author: User }
 """
 
+FAULTS_API_SDL = """
+type Query { items: [Item!]! pair: [Item!]! maybeItems: [Item] ping: String }
+type Item { id: ID! name: String! broken: String rating: Int score: Int! }
+"""
+
 
 @dataclass
 class Served:
@@ -31,11 +37,12 @@ class Served:
     subgraphs: Mapping[str, strawberry.federation.Schema]
     urls: dict[str, str]
     log: RequestLog
+    extra_apps: Mapping[str, ASGIApp] = field(default_factory=dict)
 
     def transports(self, kind: str, timeout: float = 10.0) -> dict[str, SubgraphTransport]:
         if kind == "http":
             return {name: HttpTransport(name, url, timeout) for name, url in self.urls.items()}
-        apps = asgi_apps(self.subgraphs, self.log)
+        apps = {**asgi_apps(self.subgraphs, self.log), **self.extra_apps}
         return {name: AsgiTransport(name, app, timeout) for name, app in apps.items()}
 
 
@@ -63,5 +70,30 @@ async def classic_executor(
     executor = Executor(
         classic_served.transports(request.param), classic_api, mask_subgraph_errors=False
     )
+    yield executor
+    await executor.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def faults_served() -> AsyncIterator[Served]:
+    log = RequestLog()
+    async with serve_http(faults.SUBGRAPHS, log, extra_apps=faults.MISBEHAVING) as urls:
+        yield Served(faults.SUBGRAPHS, urls, log, extra_apps=faults.MISBEHAVING)
+
+
+def make_faults_executor(
+    served: Served, kind: str, *, mask: bool = False, timeout: float = 10.0
+) -> Executor:
+    return Executor(
+        served.transports(kind, timeout), build_schema(FAULTS_API_SDL), mask_subgraph_errors=mask
+    )
+
+
+@pytest_asyncio.fixture(params=["http", "asgi"], loop_scope="session")
+async def faults_executor(
+    request: pytest.FixtureRequest, faults_served: Served
+) -> AsyncIterator[Executor]:
+    faults_served.log.clear()
+    executor = make_faults_executor(faults_served, request.param)
     yield executor
     await executor.close()
