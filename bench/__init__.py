@@ -1,0 +1,1 @@
+"""Benchmarks of the Althaus gateway: subgraph fixtures, load drivers and peer gateways."""

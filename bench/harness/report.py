@@ -1,0 +1,79 @@
+"""The benchmark's printed table and its JSON record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.harness.load import LoadResult
+
+
+@dataclass
+class GatewayOutcome:
+    """What happened to one gateway in a run: measured, unavailable, or wrong answer."""
+
+    name: str
+    label: str
+    version: str = ""
+    status: str = "measured"  # measured | unavailable | wrong-answer | failed
+    reason: str = ""
+    results: list[LoadResult] = field(default_factory=list)
+
+    def at(self, connections: int) -> LoadResult | None:
+        return next((r for r in self.results if r.connections == connections), None)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "version": self.version,
+            "status": self.status,
+            "reason": self.reason,
+            "results": [result.as_json() for result in self.results],
+        }
+
+
+def ratios(ours: GatewayOutcome, peer: GatewayOutcome, connections: int) -> dict[str, float] | None:
+    """Throughput ratio (ours/peer, higher is better) and p99 ratio (ours/peer, lower is better)."""
+    mine, theirs = ours.at(connections), peer.at(connections)
+    if mine is None or theirs is None or not theirs.rps or not theirs.p99_ms:
+        return None
+    return {
+        "rps_ratio": round(mine.rps / theirs.rps, 2),
+        "p99_ratio": round(mine.p99_ms / theirs.p99_ms, 2),
+    }
+
+
+def format_table(outcomes: list[GatewayOutcome], connections: list[int]) -> str:
+    header = (
+        f"{'gateway':<22}{'conns':>6}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}"
+        f"{'p99 ms':>10}{'requests':>10}{'failed':>8}"
+    )
+    lines = [header, "-" * len(header)]
+    for outcome in outcomes:
+        if outcome.status != "measured":
+            lines.append(f"{outcome.label:<22}{outcome.status}: {outcome.reason.splitlines()[0]}")
+            continue
+        for count in connections:
+            result = outcome.at(count)
+            if result is None:
+                continue
+            lines.append(
+                f"{outcome.label:<22}{count:>6}{result.rps:>10.1f}{result.p50_ms:>10.1f}"
+                f"{result.p95_ms:>10.1f}{result.p99_ms:>10.1f}{result.requests:>10}"
+                f"{result.failed:>8}"
+            )
+    ours = next((o for o in outcomes if o.name == "althaus"), None)
+    if ours is not None and ours.status == "measured":
+        for peer in outcomes:
+            if peer is ours or peer.status != "measured":
+                continue
+            for count in connections:
+                ratio = ratios(ours, peer, count)
+                if ratio is not None:
+                    lines.append(
+                        f"althaus / {peer.name} at {count} connections: throughput "
+                        f"x{ratio['rps_ratio']:.2f}, p99 x{ratio['p99_ratio']:.2f} "
+                        "(throughput higher is better, p99 lower is better)"
+                    )
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The four subgraphs of the public federation benchmark: accounts, inventory, products, reviews."""
