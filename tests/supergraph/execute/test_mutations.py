@@ -30,7 +30,8 @@ async def mutations_served() -> AsyncIterator[Served]:
 
 
 def _plan() -> QueryPlan:
-    # mutation { first: addEntry(text: "a") { text } note: recordNote(note: "b") second: addEntry(text: "c") { id } }
+    # mutation { first: addEntry(text: "a") { text } note: recordNote(note: "b")
+    #            second: addEntry(text: "c") { id } }
     return QueryPlan(
         node=SequenceNode(
             (

@@ -1,4 +1,4 @@
-"""Subgraphs that are down, slow or answer garbage: partial data and a coded error, never a raise."""
+"""Subgraphs that are down, slow or answer garbage: partial data and a coded error."""
 
 from __future__ import annotations
 
