@@ -1,0 +1,167 @@
+"""The subgraph app factory: Strawberry federation schema -> Starlette app with the kit around it.
+
+Routes: `POST/GET /graphql` (needs a valid X-Internal-Token), `GET /health` (open), and whatever
+`extra_routes` the subgraph adds (each decides its own authentication).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import orjson
+import strawberry
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from core.config import ConfigError, Settings
+from core.security import internal_token
+from core.security.internal_token import InternalClaims, InternalTokenError
+from subgraphs.kit.context import RequestActor, SubgraphContext, SubgraphResources, current_actor
+from subgraphs.kit.errors import format_error
+
+CLAIMS_KEY = "althaus.internal_claims"
+UNAUTHENTICATED_CODE = "UNAUTHENTICATED_SUBGRAPH_REQUEST"
+
+
+class SubgraphState:
+    """Settings and resources of one subgraph app; resources may arrive in the lifespan."""
+
+    def __init__(self, name: str, settings: Settings, resources: SubgraphResources | None) -> None:
+        self.name = name
+        self.settings = settings
+        self._resources = resources
+
+    @property
+    def resources(self) -> SubgraphResources:
+        if self._resources is None:
+            raise RuntimeError(f"subgraph {self.name!r} has no resources yet (lifespan not run)")
+        return self._resources
+
+    def attach(self, resources: SubgraphResources, resolved: Settings | None) -> None:
+        self._resources = resources
+        if resolved is not None and self.settings.internal_token_secret is None:
+            self.settings = resolved
+
+    def secret(self) -> str:
+        secret = self.settings.internal_token_secret
+        if not secret:
+            raise ConfigError("INTERNAL_TOKEN_SECRET", "not set; subgraphs cannot verify requests")
+        return secret
+
+
+def unauthenticated(message: str) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": UNAUTHENTICATED_CODE}}]}
+    return JSONResponse(body, status_code=401)
+
+
+def verify_request(request: Request, state: SubgraphState) -> InternalClaims:
+    """The principal of a request from its X-Internal-Token (never from X-User-* headers)."""
+    return internal_token.verify(
+        request.headers.get(internal_token.HEADER), audience=state.name, secret=state.secret()
+    )
+
+
+class InternalTokenGuard:
+    """Answers 401 unless the request carries a valid X-Internal-Token for this subgraph."""
+
+    def __init__(self, app: ASGIApp, state: SubgraphState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await unauthenticated("subgraphs serve HTTP only")(scope, receive, send)
+            return
+        try:
+            claims = verify_request(Request(scope), self.state)
+        except InternalTokenError as exc:
+            await unauthenticated(f"subgraph request refused: {exc}")(scope, receive, send)
+            return
+        scope[CLAIMS_KEY] = claims
+        token = current_actor.set(RequestActor(claims.principal, claims.context))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            current_actor.reset(token)
+
+
+class SubgraphGraphQL(GraphQL[SubgraphContext, None]):
+    """Strawberry's ASGI app with our context and error format."""
+
+    def __init__(self, schema: strawberry.federation.Schema, state: SubgraphState) -> None:
+        super().__init__(schema, graphql_ide=None, allow_queries_via_get=True)
+        self.state = state
+
+    async def get_context(  # type: ignore[override]
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> SubgraphContext:
+        claims: InternalClaims = request.scope[CLAIMS_KEY]
+        assert isinstance(request, Request)
+        return SubgraphContext(
+            request=request,
+            principal=claims.principal,
+            request_context=claims.context,
+            settings=self.state.settings,
+            resources=self.state.resources,
+        )
+
+    async def process_result(  # type: ignore[override]
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        development = self.state.settings.is_development
+        response: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            response["errors"] = [format_error(e, development=development) for e in result.errors]
+        if result.extensions:
+            response["extensions"] = result.extensions
+        return response  # type: ignore[return-value]
+
+    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+        return orjson.dumps(data)
+
+
+def create_subgraph_app(
+    name: str,
+    schema: strawberry.federation.Schema,
+    settings: Settings,
+    resources: SubgraphResources | None,
+    extra_routes: Sequence[BaseRoute] = (),
+) -> Starlette:
+    """A Federation 2 subgraph on Starlette. With `resources` None, the lifespan opens them."""
+    state = SubgraphState(name, settings, resources)
+    graphql_app = InternalTokenGuard(SubgraphGraphQL(schema, state), state)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "subgraph": name})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if resources is not None:
+            yield
+            return
+        from core.resources import Resources
+
+        opened = await Resources.open(settings)
+        state.attach(opened, opened.settings)
+        try:
+            yield
+        finally:
+            await opened.close()
+
+    routes: list[BaseRoute] = [
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/health", health, methods=["GET"]),
+        *extra_routes,
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.subgraph = state
+    return app

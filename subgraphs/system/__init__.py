@@ -1,0 +1,1 @@
+"""The system subgraph: platform settings and the audit log."""

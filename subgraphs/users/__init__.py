@@ -1,0 +1,1 @@
+"""The users subgraph: accounts, sign-in, access and refresh tokens, API keys."""
