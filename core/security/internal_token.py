@@ -66,6 +66,9 @@ def mint(
         "ip": ctx.ip,
         "ua": ctx.user_agent,
     }
+    if principal.sub is None:
+        # PyJWT refuses a non-string `sub`; a guest's token simply has none.
+        del claims["sub"]
     return jwt.encode(claims, _check_secret(secret), algorithm=ALGORITHM)
 
 

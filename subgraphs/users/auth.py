@@ -53,7 +53,7 @@ async def _payload(
         access_token=access.token,
         refresh_token=refresh,
         expires_in=access.expires_in,
-        user=User.from_row(user),
+        user=User.from_row(user, own=True),
     )
 
 

@@ -24,16 +24,18 @@ class User:
     updated_at: datetime
     last_login: datetime | None
     _email: strawberry.Private[str]
+    _own: strawberry.Private[bool] = False
 
     @strawberry.field(description="Visible to the user themself and to editors and admins.")
     def email(self, info: Info[SubgraphContext, None]) -> str | None:
         principal = info.context.principal
-        if principal.sub == str(self.id) or role_at_least(principal.role, "editor"):
+        if self._own or principal.sub == str(self.id) or role_at_least(principal.role, "editor"):
             return self._email
         raise ForbiddenError("only the user themself, editors and admins see an email address")
 
     @classmethod
-    def from_row(cls, row: Any) -> User:
+    def from_row(cls, row: Any, *, own: bool = False) -> User:
+        """`own`: the row is the requester's own account (e.g. just signed in as it)."""
         return cls(
             id=strawberry.ID(str(row.id)),
             username=row.username,
@@ -43,6 +45,7 @@ class User:
             updated_at=row.updated_at,
             last_login=row.last_login,
             _email=row.email,
+            _own=own,
         )
 
     @classmethod
