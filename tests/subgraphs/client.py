@@ -1,4 +1,4 @@
-"""A test client that calls a subgraph app the way the gateway does: with a signed internal token."""
+"""A test client calling a subgraph app the way the gateway does: with a signed internal token."""
 
 from __future__ import annotations
 

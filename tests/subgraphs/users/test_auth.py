@@ -10,8 +10,10 @@ from tests.subgraphs.conftest import PASSWORD
 REGISTER = """mutation($input: RegisterInput!) { register(input: $input) {
   accessToken refreshToken expiresIn user { id email username role isActive } } }"""
 LOGIN = """mutation($login: String!, $password: String!) {
-  login(input: {login: $login, password: $password}) { accessToken refreshToken user { id lastLogin } } }"""
-REFRESH = """mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { id } } }"""
+  login(input: {login: $login, password: $password}) {
+    accessToken refreshToken user { id lastLogin } } }"""
+REFRESH = """mutation($t: String!) {
+  refreshToken(refreshToken: $t) { accessToken refreshToken user { id } } }"""
 LOGOUT = """mutation($t: String) { logout(refreshToken: $t) }"""
 
 

@@ -1,4 +1,4 @@
-"""Access tokens issued by the users subgraph verify against its JWKS; deactivation ends sessions."""
+"""Access tokens of the users subgraph verify against its JWKS; deactivation ends sessions."""
 
 from __future__ import annotations
 
