@@ -109,31 +109,29 @@ class RepresentationBuilder:
 
 def objects_at(root: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
     """Every object found at `path` in merged data ("@" = every list item), nulls left out."""
-    current: list[Any] = [root]
+    current: list[dict[str, Any]] = [root]
     for key in path:
         if key == "@":
-            continue  # lists are flattened below, whatever the path says
-        found: list[Any] = []
-        for value in _flatten(current):
+            continue  # lists are expanded as they are met, whatever the path says
+        found: list[dict[str, Any]] = []
+        append = found.append
+        for value in current:
             child = value.get(key)
-            if child is not None:
-                found.append(child)
+            if type(child) is dict:
+                append(child)
+            elif type(child) is list:
+                _extend_objects(found, child)
         current = found
-    return _flatten(current)
+    return current
 
 
-def _flatten(values: list[Any]) -> list[dict[str, Any]]:
-    if all(type(value) is dict for value in values):
-        return values
-    out: list[dict[str, Any]] = []
-    stack = list(reversed(values))
-    while stack:
-        value = stack.pop()
-        if type(value) is dict:
-            out.append(value)
-        elif type(value) is list:
-            stack.extend(reversed(value))
-    return out
+def _extend_objects(found: list[dict[str, Any]], items: list[Any]) -> None:
+    append = found.append
+    for item in items:
+        if type(item) is dict:
+            append(item)
+        elif type(item) is list:
+            _extend_objects(found, item)
 
 
 def paths_of(
