@@ -20,7 +20,7 @@ from supergraph.execute.errors import (
 from supergraph.execute.merge import merge_entity, merge_object
 from supergraph.execute.representations import RepresentationBuilder, objects_at, paths_of
 from supergraph.execute.requests import EncodedFetches, InflightQueries
-from supergraph.execute.shape import ResponseShaper
+from supergraph.execute.shape import CompiledShapes, ResponseShaper
 from supergraph.plan.nodes import (
     ConditionNode,
     FetchNode,
@@ -68,6 +68,7 @@ class Executor:
         self._encoded = EncodedFetches()
         self._builders: dict[int, tuple[FetchNode, RepresentationBuilder]] = {}
         self._inflight = InflightQueries()
+        self._shapes = CompiledShapes()
 
     async def execute(
         self,
@@ -87,7 +88,8 @@ class Executor:
             log.exception("query plan execution failed")
             run.errors.append(internal_error("Internal error while executing the query plan"))
         try:
-            data = ResponseShaper(run.variables, run.errors).shape_root(run.data, plan.shape)
+            shape = self._shapes.get(plan.shape)
+            data = ResponseShaper(run.variables, run.errors).shape_root(run.data, shape)
         except Exception:
             log.exception("response shaping failed")
             run.errors.append(internal_error("Internal error while writing the response"))
