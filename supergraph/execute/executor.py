@@ -147,26 +147,7 @@ class Executor:
         fetch = flatten.node
         if type(fetch) is not FetchNode or fetch.requires is None:
             raise TypeError("a Flatten node must wrap an entity Fetch node (one with requires)")
-        builder = self._builder(fetch)
-        representations: list[dict[str, Any]] = []
-        groups: list[list[dict[str, Any]]] = []
-        index: dict[bytes, int] = {}
-        seen: set[int] = set()
-        for obj in objects_at(run.data, flatten.path):
-            if id(obj) in seen:
-                continue
-            seen.add(id(obj))
-            representation = builder.build(obj)
-            if representation is None:
-                continue
-            key = orjson.dumps(representation)
-            position = index.get(key)
-            if position is None:
-                index[key] = len(representations)
-                representations.append(representation)
-                groups.append([obj])
-            else:
-                groups[position].append(obj)
+        representations, groups = self._builder(fetch).batch(objects_at(run.data, flatten.path))
         if not representations:
             return
         variables = _forwarded(fetch, run.variables)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
+
 from supergraph.plan.nodes import RequiredField, RequiredFragment, RequiredSelection
 
 _MISSING: Any = object()
@@ -82,13 +84,23 @@ def _copy_fields(obj: dict[str, Any], fields: _Fields) -> dict[str, Any] | Any:
 
 
 class RepresentationBuilder:
-    """Builds the representation of one object for one entity fetch; None when it gives none."""
+    """Builds, for one entity fetch, the deduplicated representations of a batch of objects."""
 
-    __slots__ = ("_selector", "_typename")
+    __slots__ = ("_flat", "_selector", "_typename")
 
     def __init__(self, requires: tuple[RequiredSelection, ...], typename: str | None) -> None:
         self._selector = _Selector(requires)
         self._typename = typename
+        # The common case (keys and @requires of plain fields): field names per concrete type.
+        self._flat: dict[str, tuple[str, ...]] | None = None
+        selector = self._selector
+        if not selector.common and all(
+            sub is None for fields in selector.by_type.values() for _, sub in fields
+        ):
+            self._flat = {
+                name: tuple(field for field, _ in fields)
+                for name, fields in selector.by_type.items()
+            }
 
     def build(self, obj: dict[str, Any]) -> dict[str, Any] | None:
         fields = self._selector.fields_for(obj)
@@ -97,6 +109,9 @@ class RepresentationBuilder:
         representation = _copy_fields(obj, fields)
         if representation is _MISSING:
             return None
+        return self._typed(representation, obj)
+
+    def _typed(self, representation: dict[str, Any], obj: dict[str, Any]) -> dict[str, Any] | None:
         if self._typename is not None:
             representation["__typename"] = self._typename
         elif "__typename" not in representation:
@@ -105,6 +120,53 @@ class RepresentationBuilder:
                 return None
             representation["__typename"] = typename
         return representation
+
+    def batch(
+        self, objects: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+        """Representations, each sent once, and for each the objects that produced it."""
+        representations: list[dict[str, Any]] = []
+        groups: list[list[dict[str, Any]]] = []
+        index: dict[bytes, int] = {}
+        seen: set[int] = set()
+        flat = self._flat
+        dumps = orjson.dumps
+        for obj in objects:
+            identity = id(obj)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            representation: dict[str, Any] | None
+            if flat is not None:
+                names = flat.get(obj.get("__typename"))  # type: ignore[arg-type]
+                if names is None:
+                    continue
+                representation = {}
+                for name in names:
+                    value = obj.get(name, _MISSING)
+                    if value is _MISSING:
+                        representation = None
+                        break
+                    representation[name] = value
+                if representation is None:
+                    continue
+                if self._typename is not None or "__typename" not in representation:
+                    representation = self._typed(representation, obj)
+                    if representation is None:
+                        continue
+            else:
+                representation = self.build(obj)
+                if representation is None:
+                    continue
+            key = dumps(representation)
+            position = index.get(key)
+            if position is None:
+                index[key] = len(representations)
+                representations.append(representation)
+                groups.append([obj])
+            else:
+                groups[position].append(obj)
+        return representations, groups
 
 
 def objects_at(root: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
