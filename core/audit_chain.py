@@ -1,0 +1,213 @@
+"""The audit hash chain: the canonical hash of an audit row, appending a row, verifying the chain.
+
+Each row of `audit.audit_log` stores `prev_hash` (the previous row's `hash`; 64 zeros for the
+first row) and `hash = sha256_hex(canonical_content(row))`. The canonical content is the compact
+JSON array, in this order, of: created_at (UTC ISO 8601 with microseconds, `Z`), user_id
+(lower-case UUID or null), action, resource_type, resource_id, details (keys sorted), ip,
+user_agent, request_id, prev_hash. The id is not hashed (the chain fixes the order).
+
+Writers call `append()` inside the transaction of the change they audit: it takes a
+transaction-level advisory lock so rows are chained one after another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+GENESIS_HASH = "0" * 64
+AUDIT_LOCK_KEY = 0x616C7468_6175  # pg_advisory_xact_lock key ("althau"), shared by all writers
+_BATCH = 1000
+
+Executor = AsyncConnection | AsyncSession
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """What happened; `append()` adds the time and the chain hashes."""
+
+    action: str
+    resource_type: str
+    resource_id: str | None = None
+    user_id: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+    ip: str | None = None
+    user_agent: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    created_at: datetime
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    intact: bool
+    rows: int
+    first_broken_id: int | None = None
+    reason: str | None = None
+
+
+def normalize_details(details: Mapping[str, Any]) -> dict[str, Any]:
+    """Details as they will read back from jsonb (non-JSON values become strings)."""
+    normalized: dict[str, Any] = json.loads(details_json(details))
+    return normalized
+
+
+def details_json(details: Mapping[str, Any]) -> str:
+    return json.dumps(
+        dict(details), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+
+
+def canonical_content(
+    *,
+    created_at: datetime,
+    user_id: str | uuid.UUID | None,
+    action: str,
+    resource_type: str,
+    resource_id: str | None,
+    details: Mapping[str, Any],
+    ip: str | None,
+    user_agent: str | None,
+    request_id: str | None,
+    prev_hash: str,
+) -> bytes:
+    """The exact bytes hashed for one row (see the module docstring)."""
+    if created_at.tzinfo is None:
+        raise ValueError("created_at must be timezone-aware")
+    stamp = created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    user = str(uuid.UUID(str(user_id))) if user_id is not None else None
+    content = [
+        stamp,
+        user,
+        action,
+        resource_type,
+        resource_id,
+        normalize_details(details),
+        ip,
+        user_agent,
+        request_id,
+        prev_hash,
+    ]
+    return json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode()
+
+
+def row_hash(**row: Any) -> str:
+    """sha256 hex of `canonical_content(**row)`."""
+    return hashlib.sha256(canonical_content(**row)).hexdigest()
+
+
+async def append(executor: Executor, entry: AuditEntry) -> AuditRow:
+    """Insert one chained audit row in the caller's transaction (commit is the caller's)."""
+    await executor.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+    last = await executor.execute(text("SELECT hash FROM audit.audit_log ORDER BY id DESC LIMIT 1"))
+    prev_hash = last.scalar_one_or_none() or GENESIS_HASH
+    created_at = (await executor.execute(text("SELECT clock_timestamp()"))).scalar_one()
+    user_id = str(uuid.UUID(str(entry.user_id))) if entry.user_id is not None else None
+    digest = row_hash(
+        created_at=created_at,
+        user_id=user_id,
+        action=entry.action,
+        resource_type=entry.resource_type,
+        resource_id=entry.resource_id,
+        details=entry.details,
+        ip=entry.ip,
+        user_agent=entry.user_agent,
+        request_id=entry.request_id,
+        prev_hash=prev_hash,
+    )
+    inserted = await executor.execute(
+        text(
+            "INSERT INTO audit.audit_log (created_at, user_id, action, resource_type, resource_id,"
+            " details, ip, user_agent, request_id, prev_hash, hash)"
+            " VALUES (:created_at, CAST(:user_id AS uuid), :action, :resource_type, :resource_id,"
+            " CAST(:details AS jsonb), :ip, :user_agent, :request_id, :prev_hash, :hash)"
+            " RETURNING id"
+        ),
+        {
+            "created_at": created_at,
+            "user_id": user_id,
+            "action": entry.action,
+            "resource_type": entry.resource_type,
+            "resource_id": entry.resource_id,
+            "details": details_json(entry.details),
+            "ip": entry.ip,
+            "user_agent": entry.user_agent,
+            "request_id": entry.request_id,
+            "prev_hash": prev_hash,
+            "hash": digest,
+        },
+    )
+    return AuditRow(
+        id=inserted.scalar_one(), created_at=created_at, prev_hash=prev_hash, hash=digest
+    )
+
+
+async def verify_chain(executor: Executor) -> VerifyResult:
+    """Walk the log in id order; report the first row whose links or hash do not hold.
+
+    Catches changed, inserted and removed rows anywhere but at the very end (removing the
+    newest rows leaves a shorter chain that is still consistent).
+    """
+    expected_prev = GENESIS_HASH
+    previous_id: int | None = None
+    count = 0
+    while True:
+        result = await executor.execute(
+            text(
+                "SELECT id, created_at, user_id, action, resource_type, resource_id, details,"
+                " ip, user_agent, request_id, prev_hash, hash FROM audit.audit_log"
+                " WHERE id > :after ORDER BY id LIMIT :limit"
+            ),
+            {"after": previous_id if previous_id is not None else 0, "limit": _BATCH},
+        )
+        rows = result.mappings().all()
+        if not rows:
+            return VerifyResult(intact=True, rows=count)
+        for row in rows:
+            count += 1
+            if row["prev_hash"] != expected_prev:
+                after = f"row {previous_id}" if previous_id is not None else "the start"
+                return VerifyResult(
+                    intact=False,
+                    rows=count,
+                    first_broken_id=row["id"],
+                    reason=f"prev_hash does not match the hash of {after}"
+                    " (a row was removed, inserted or changed)",
+                )
+            computed = row_hash(
+                created_at=row["created_at"],
+                user_id=row["user_id"],
+                action=row["action"],
+                resource_type=row["resource_type"],
+                resource_id=row["resource_id"],
+                details=row["details"],
+                ip=row["ip"],
+                user_agent=row["user_agent"],
+                request_id=row["request_id"],
+                prev_hash=row["prev_hash"],
+            )
+            if computed != row["hash"]:
+                return VerifyResult(
+                    intact=False,
+                    rows=count,
+                    first_broken_id=row["id"],
+                    reason="hash does not match the row's content (the row was changed)",
+                )
+            expected_prev = row["hash"]
+            previous_id = row["id"]
