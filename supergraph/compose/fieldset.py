@@ -1,0 +1,94 @@
+"""Field sets (`@key(fields:)`, `@requires`, `@provides`): parsing and walking them over a subgraph's types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from graphql import GraphQLSyntaxError, parse
+from graphql.language import (
+    FieldNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+
+from .model import SubgraphModel, TypeModel
+
+
+class FieldSetError(Exception):
+    """`kind` is one of: syntax, unknown, args, directive, leaf, composite, fragment."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Selected:
+    """One field a field set selects: the type it is on, the field name, and its path."""
+
+    parent: str
+    field: str
+
+
+def parse_field_set(text: str) -> SelectionSetNode:
+    try:
+        document = parse("{" + text + "}", no_location=True)
+    except GraphQLSyntaxError as exc:
+        raise FieldSetError("syntax", f"Syntax Error: {exc.message}.") from exc
+    operation = document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    return operation.selection_set
+
+
+def walk_field_set(subgraph: SubgraphModel, parent: TypeModel, text: str) -> list[Selected]:
+    """Every field the set selects, checked to exist with the right shape; raises FieldSetError."""
+    return list(_walk(subgraph, parent, parse_field_set(text)))
+
+
+def _walk(
+    subgraph: SubgraphModel, parent: TypeModel, selection_set: SelectionSetNode
+) -> Iterator[Selected]:
+    from .subgraph import named_type
+
+    for selection in selection_set.selections:
+        if isinstance(selection, InlineFragmentNode):
+            condition = (
+                selection.type_condition.name.value if selection.type_condition else parent.name
+            )
+            target = subgraph.type(condition)
+            if target is None:
+                raise FieldSetError("unknown", f'Unknown type "{condition}"')
+            yield from _walk(subgraph, target, selection.selection_set)
+            continue
+        if not isinstance(selection, FieldNode):
+            raise FieldSetError("fragment", "named fragments are not allowed in field sets")
+        name = selection.name.value
+        if selection.directives:
+            raise FieldSetError(
+                "directive", f'field "{parent.name}.{name}" has a directive applied'
+            )
+        if name == "__typename":
+            continue
+        field = parent.fields.get(name)
+        if field is None:
+            raise FieldSetError("unknown", f'Cannot query field "{name}" on type "{parent.name}"')
+        if selection.arguments:
+            raise FieldSetError("args", f'field "{parent.name}.{name}" has arguments')
+        yield Selected(parent.name, name)
+        target = subgraph.type(named_type(field.type))
+        composite = target is not None and target.kind in ("OBJECT", "INTERFACE", "UNION")
+        if selection.selection_set is not None:
+            if not composite or target is None:
+                raise FieldSetError(
+                    "leaf", f'Field "{name}" must not have a selection since type is a leaf'
+                )
+            yield from _walk(subgraph, target, selection.selection_set)
+        elif composite:
+            raise FieldSetError(
+                "composite",
+                f'Field "{name}" of type "{target.name if target else ""}" must have a selection '
+                "of subfields",
+            )

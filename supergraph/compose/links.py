@@ -1,0 +1,149 @@
+"""Reads a subgraph's `@link` directives: which federation version, and each spec directive's local name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graphql.language import (
+    DirectiveNode,
+    DocumentNode,
+    ListValueNode,
+    ObjectValueNode,
+    SchemaDefinitionNode,
+    SchemaExtensionNode,
+    StringValueNode,
+    ValueNode,
+)
+
+FEDERATION_DIRECTIVES = (
+    "key",
+    "external",
+    "requires",
+    "provides",
+    "shareable",
+    "override",
+    "inaccessible",
+    "tag",
+    "interfaceObject",
+    "extends",
+    "composeDirective",
+    "authenticated",
+    "requiresScopes",
+    "policy",
+)
+FEDERATION_1_DIRECTIVES = (
+    "key",
+    "external",
+    "requires",
+    "provides",
+    "extends",
+    "tag",
+    "inaccessible",
+)
+# spec url fragment -> directives it defines
+OTHER_SPECS = {
+    "inaccessible": ("inaccessible",),
+    "tag": ("tag",),
+    "authenticated": ("authenticated",),
+    "requiresScopes": ("requiresScopes",),
+    "policy": ("policy",),
+}
+_FEDERATION_URL = re.compile(r"^https?://specs\.apollo\.dev/federation/v(\d+)\.(\d+)/?$")
+_SPEC_URL = re.compile(r"^https?://specs\.apollo\.dev/([A-Za-z]+)/v(\d+)\.(\d+)/?$")
+
+
+class LinkError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Links:
+    """Local directive name -> the spec's own name, plus what the subgraph links."""
+
+    fed2: bool
+    version: tuple[int, int] = (1, 0)
+    names: dict[str, str] = field(default_factory=dict)
+    specs: set[str] = field(default_factory=set)
+
+    def canonical(self, local: str) -> str | None:
+        return self.names.get(local)
+
+
+def argument(directive: DirectiveNode, name: str) -> ValueNode | None:
+    for arg in directive.arguments or ():
+        if arg.name.value == name:
+            return arg.value
+    return None
+
+
+def string_argument(directive: DirectiveNode, name: str) -> str | None:
+    value = argument(directive, name)
+    return value.value if isinstance(value, StringValueNode) else None
+
+
+def read_links(document: DocumentNode) -> Links:
+    """Find `@link`s on the schema; without a federation link the subgraph is Federation 1."""
+    link_directives: list[DirectiveNode] = []
+    for definition in document.definitions:
+        if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
+            link_directives.extend(d for d in definition.directives or () if d.name.value == "link")
+    links = Links(fed2=False)
+    for directive in link_directives:
+        url = string_argument(directive, "url")
+        if url is None:
+            raise LinkError("INVALID_LINK_DIRECTIVE_USAGE", "@link is missing its url argument")
+        fed = _FEDERATION_URL.match(url)
+        if fed:
+            version = (int(fed.group(1)), int(fed.group(2)))
+            if version[0] != 2 or version[1] > 11:
+                raise LinkError(
+                    "UNKNOWN_FEDERATION_LINK_VERSION",
+                    f"Invalid version v{version[0]}.{version[1]} for the federation feature in "
+                    "@link direction on schema",
+                )
+            links.fed2 = True
+            links.version = version
+            _bind(links, directive, "federation", FEDERATION_DIRECTIVES)
+            continue
+        spec = _SPEC_URL.match(url)
+        if spec and spec.group(1) in OTHER_SPECS:
+            links.specs.add(spec.group(1))
+            _bind(links, directive, spec.group(1), OTHER_SPECS[spec.group(1)])
+    if not links.fed2:
+        for name in FEDERATION_1_DIRECTIVES:
+            links.names.setdefault(name, name)
+    return links
+
+
+def _bind(
+    links: Links, directive: DirectiveNode, default_namespace: str, known: tuple[str, ...]
+) -> None:
+    namespace = string_argument(directive, "as") or default_namespace
+    imported: dict[str, str] = {}
+    imports = argument(directive, "import")
+    if isinstance(imports, ListValueNode):
+        for item in imports.values:
+            if isinstance(item, StringValueNode):
+                imported[item.value] = item.value
+            elif isinstance(item, ObjectValueNode):
+                name = alias = None
+                for object_field in item.fields:
+                    if isinstance(object_field.value, StringValueNode):
+                        if object_field.name.value == "name":
+                            name = object_field.value.value
+                        elif object_field.name.value == "as":
+                            alias = object_field.value.value
+                if name:
+                    imported[name] = alias or name
+    for name in known:
+        local = imported.get("@" + name)
+        if local is not None:
+            links.names[local.lstrip("@")] = name
+        links.names[f"{namespace}__{name}"] = name
+    # a spec's own directive is also usable by its bare name once the spec is linked under its default name
+    if namespace == default_namespace and default_namespace != "federation":
+        links.names.setdefault(default_namespace, known[0])

@@ -1,0 +1,397 @@
+"""Reads one subgraph's SDL into a `SubgraphModel`, resolving federation directive names and root types."""
+
+from __future__ import annotations
+
+from graphql import GraphQLSyntaxError, parse
+from graphql.language import (
+    BooleanValueNode,
+    DirectiveNode,
+    DocumentNode,
+    EnumTypeDefinitionNode,
+    EnumTypeExtensionNode,
+    InputObjectTypeDefinitionNode,
+    InputObjectTypeExtensionNode,
+    InterfaceTypeDefinitionNode,
+    InterfaceTypeExtensionNode,
+    ListTypeNode,
+    NamedTypeNode,
+    NameNode,
+    NonNullTypeNode,
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
+    ScalarTypeDefinitionNode,
+    ScalarTypeExtensionNode,
+    SchemaDefinitionNode,
+    SchemaExtensionNode,
+    TypeDefinitionNode,
+    TypeExtensionNode,
+    TypeNode,
+    UnionTypeDefinitionNode,
+    UnionTypeExtensionNode,
+    Visitor,
+    visit,
+)
+
+from .errors import Report
+from .links import LinkError, Links, argument, read_links, string_argument
+from .model import (
+    BUILTIN_SCALARS,
+    ENUM,
+    INPUT_OBJECT,
+    INTERFACE,
+    OBJECT,
+    ROOT_TYPES,
+    SCALAR,
+    UNION,
+    ArgumentModel,
+    EnumValueModel,
+    FieldModel,
+    KeyModel,
+    SubgraphModel,
+    TypeModel,
+    graph_enum_name,
+)
+
+# types a federation library adds to a subgraph; they never reach the supergraph
+FEDERATION_TYPES = frozenset(
+    {
+        "_Service",
+        "_Any",
+        "_Entity",
+        "_FieldSet",
+        "FieldSet",
+        "federation__FieldSet",
+        "federation__Scope",
+        "federation__Policy",
+        "federation__ContextFieldValue",
+        "link__Import",
+        "link__Purpose",
+        "requiresScopes__Scope",
+        "policy__Policy",
+        "Scope",
+        "Policy",
+        "ContextFieldValue",
+    }
+)
+FEDERATION_QUERY_FIELDS = frozenset({"_service", "_entities"})
+# directives whose applications the supergraph keeps, under these names
+CARRIED = frozenset(
+    {
+        "deprecated",
+        "tag",
+        "inaccessible",
+        "authenticated",
+        "requiresScopes",
+        "policy",
+        "specifiedBy",
+    }
+)
+
+_KINDS: dict[type, str] = {
+    ObjectTypeDefinitionNode: OBJECT,
+    ObjectTypeExtensionNode: OBJECT,
+    InterfaceTypeDefinitionNode: INTERFACE,
+    InterfaceTypeExtensionNode: INTERFACE,
+    UnionTypeDefinitionNode: UNION,
+    UnionTypeExtensionNode: UNION,
+    EnumTypeDefinitionNode: ENUM,
+    EnumTypeExtensionNode: ENUM,
+    InputObjectTypeDefinitionNode: INPUT_OBJECT,
+    InputObjectTypeExtensionNode: INPUT_OBJECT,
+    ScalarTypeDefinitionNode: SCALAR,
+    ScalarTypeExtensionNode: SCALAR,
+}
+
+
+def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphModel | None:
+    """Parse and read one subgraph; on a problem, record it in `report` and return None."""
+    try:
+        document = parse(sdl)
+    except GraphQLSyntaxError as exc:
+        report.error("INVALID_GRAPHQL", f"[{name}] {exc.message} (line {_line(exc)})", (name,))
+        return None
+    try:
+        links = read_links(document)
+    except LinkError as exc:
+        report.error(exc.code, f"[{name}] {exc.message}", (name,))
+        return None
+    document = _rename_roots(name, document, report)
+    if document is None:
+        return None
+    subgraph = SubgraphModel(
+        name=name, url=url, graph=graph_enum_name(name), fed2=links.fed2, uses=set(links.specs)
+    )
+    definitions: dict[str, TypeModel] = {}
+    defined: set[str] = set()
+    for definition in document.definitions:
+        if not isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
+            continue
+        type_name = definition.name.value
+        if type_name in FEDERATION_TYPES:
+            continue
+        kind = _KINDS[type(definition)]
+        model = definitions.get(type_name)
+        if model is None:
+            model = definitions[type_name] = TypeModel(name=type_name, kind=kind, extension=True)
+        elif model.kind != kind:
+            report.error(
+                "INVALID_GRAPHQL",
+                f'[{name}] Type "{type_name}" is declared both as {model.kind} and {kind}.',
+                (name,),
+                type_name,
+            )
+            continue
+        if isinstance(definition, TypeDefinitionNode):
+            defined.add(type_name)
+            model.extension = False
+            if definition.description is not None and model.description is None:
+                model.description = definition.description.value
+        _read_type(name, model, definition, links, report)
+    for model in definitions.values():
+        if model.name == "Query":
+            for field_name in FEDERATION_QUERY_FIELDS:
+                model.fields.pop(field_name, None)
+        if not links.fed2 and model.name in ROOT_TYPES:
+            # Federation 1 often writes `extend type Query`; root types are never extensions
+            model.extension = False
+        subgraph.types[model.name] = model
+    # every subgraph answers queries (`_entities`, `_service`), so every subgraph has a Query type
+    subgraph.types.setdefault("Query", TypeModel(name="Query", kind=OBJECT))
+    _check_references(subgraph, report)
+    return subgraph
+
+
+def _line(exc: GraphQLSyntaxError) -> str:
+    locations = exc.locations or []
+    return str(locations[0].line) if locations else "?"
+
+
+def _rename_roots(name: str, document: DocumentNode, report: Report) -> DocumentNode | None:
+    """Root operation types take their default names in the supergraph (`schema { query: Root }` -> `Query`)."""
+    renames: dict[str, str] = {}
+    for definition in document.definitions:
+        if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
+            for operation in definition.operation_types or ():
+                default = operation.operation.value.capitalize()
+                if operation.type.name.value != default:
+                    renames[operation.type.name.value] = default
+    if not renames:
+        return document
+    existing = {
+        d.name.value
+        for d in document.definitions
+        if isinstance(d, TypeDefinitionNode | TypeExtensionNode)
+    }
+    ok = True
+    for old, new in renames.items():
+        if new in existing and new not in renames:
+            code = {"Query": "ROOT_QUERY_USED", "Mutation": "ROOT_MUTATION_USED"}.get(
+                new, "ROOT_SUBSCRIPTION_USED"
+            )
+            report.error(
+                code,
+                f'[{name}] The schema has a type named "{new}" but it is not set as the '
+                f"{new.lower()} root type "
+                f'("{old}" is instead): this is not supported by federation. If a root type does '
+                "not use its "
+                "default name, there should be no other type with that default name.",
+                (name,),
+                new,
+            )
+            ok = False
+    if not ok:
+        return None
+
+    class Renamer(Visitor):
+        def enter_named_type(self, node: NamedTypeNode, *_: object) -> NamedTypeNode | None:
+            if node.name.value in renames:
+                return NamedTypeNode(name=NameNode(value=renames[node.name.value]))
+            return None
+
+        def enter(self, node: object, *_: object) -> object:
+            if (
+                isinstance(node, TypeDefinitionNode | TypeExtensionNode)
+                and node.name.value in renames
+            ):
+                copy = node.__copy__()
+                copy.name = NameNode(value=renames[node.name.value])
+                return copy
+            return None
+
+    result = visit(document, Renamer())
+    assert isinstance(result, DocumentNode)
+    return result
+
+
+def _read_type(
+    subgraph: str,
+    model: TypeModel,
+    definition: TypeDefinitionNode | TypeExtensionNode,
+    links: Links,
+    report: Report,
+) -> None:
+    for directive in definition.directives or ():
+        canonical = links.canonical(directive.name.value)
+        if canonical is None:
+            canonical = (
+                directive.name.value
+                if directive.name.value in ("deprecated", "specifiedBy")
+                else None
+            )
+        if canonical == "key":
+            fields = string_argument(directive, "fields")
+            if fields is None:
+                report.error(
+                    "KEY_INVALID_FIELDS_TYPE",
+                    f'[{subgraph}] On type "{model.name}", for @key: Invalid value for argument '
+                    '"fields": must be a string.',
+                    (subgraph,),
+                    model.name,
+                )
+                continue
+            resolvable = argument(directive, "resolvable")
+            model.keys.append(
+                KeyModel(
+                    fields, not (isinstance(resolvable, BooleanValueNode) and not resolvable.value)
+                )
+            )
+        elif canonical == "shareable":
+            model.shareable = True
+        elif canonical == "extends":
+            model.extension = True
+        elif canonical == "interfaceObject":
+            model.interface_object = True
+        elif canonical in CARRIED:
+            model.applied.append(_renamed(directive, canonical))
+    if isinstance(definition, TypeDefinitionNode) and any(
+        links.canonical(d.name.value) == "extends" for d in definition.directives or ()
+    ):
+        model.extension = True
+    if isinstance(
+        definition,
+        ObjectTypeDefinitionNode
+        | ObjectTypeExtensionNode
+        | InterfaceTypeDefinitionNode
+        | InterfaceTypeExtensionNode,
+    ):
+        for interface in definition.interfaces or ():
+            if interface.name.value not in model.interfaces:
+                model.interfaces.append(interface.name.value)
+        for field_node in definition.fields or ():
+            field = FieldModel(name=field_node.name.value, type=field_node.type)
+            if field_node.description is not None:
+                field.description = field_node.description.value
+            for arg in field_node.arguments or ():
+                field.args[arg.name.value] = ArgumentModel(
+                    name=arg.name.value,
+                    type=arg.type,
+                    default=arg.default_value,
+                    description=arg.description.value if arg.description else None,
+                    applied=_carried(arg.directives, links),
+                )
+            _read_field_directives(subgraph, model, field, field_node.directives, links, report)
+            if not links.fed2:
+                field.shareable = True
+            model.fields[field.name] = field
+    elif isinstance(definition, InputObjectTypeDefinitionNode | InputObjectTypeExtensionNode):
+        for input_node in definition.fields or ():
+            model.fields[input_node.name.value] = FieldModel(
+                name=input_node.name.value,
+                type=input_node.type,
+                default=input_node.default_value,
+                description=input_node.description.value if input_node.description else None,
+                applied=_carried(input_node.directives, links),
+            )
+    elif isinstance(definition, UnionTypeDefinitionNode | UnionTypeExtensionNode):
+        for member in definition.types or ():
+            if member.name.value not in model.members:
+                model.members.append(member.name.value)
+    elif isinstance(definition, EnumTypeDefinitionNode | EnumTypeExtensionNode):
+        for value in definition.values or ():
+            model.values[value.name.value] = EnumValueModel(
+                name=value.name.value,
+                description=value.description.value if value.description else None,
+                applied=_carried(value.directives, links),
+            )
+    if not links.fed2 and model.kind == OBJECT:
+        model.shareable = model.shareable or not model.keys
+
+
+def _read_field_directives(
+    subgraph: str,
+    model: TypeModel,
+    field: FieldModel,
+    directives: tuple[DirectiveNode, ...] | None,
+    links: Links,
+    report: Report,
+) -> None:
+    coordinate = f"{model.name}.{field.name}"
+    for directive in directives or ():
+        canonical = links.canonical(directive.name.value)
+        if canonical is None and directive.name.value == "deprecated":
+            canonical = "deprecated"
+        if canonical == "external":
+            field.external = True
+        elif canonical in ("requires", "provides"):
+            fields = string_argument(directive, "fields")
+            if fields is None:
+                report.error(
+                    f"{canonical.upper()}_INVALID_FIELDS_TYPE",
+                    f'[{subgraph}] On field "{coordinate}", for @{canonical}: Invalid value for '
+                    'argument "fields": must be a string.',
+                    (subgraph,),
+                    coordinate,
+                )
+                continue
+            setattr(field, canonical, fields)
+        elif canonical == "shareable":
+            field.shareable = True
+        elif canonical == "override":
+            field.override = string_argument(directive, "from")
+            field.override_label = string_argument(directive, "label")
+        elif canonical in CARRIED:
+            field.applied.append(_renamed(directive, canonical))
+
+
+def _carried(directives: tuple[DirectiveNode, ...] | None, links: Links) -> list[DirectiveNode]:
+    carried = []
+    for directive in directives or ():
+        canonical = links.canonical(directive.name.value) or directive.name.value
+        if canonical in CARRIED and (
+            canonical == "deprecated" or links.canonical(directive.name.value)
+        ):
+            carried.append(_renamed(directive, canonical))
+    return carried
+
+
+def _renamed(directive: DirectiveNode, canonical: str) -> DirectiveNode:
+    if directive.name.value == canonical:
+        return directive
+    return DirectiveNode(name=NameNode(value=canonical), arguments=directive.arguments)
+
+
+def named_type(type_node: TypeNode) -> str:
+    while isinstance(type_node, NonNullTypeNode | ListTypeNode):
+        type_node = type_node.type
+    assert isinstance(type_node, NamedTypeNode)
+    return type_node.name.value
+
+
+def _check_references(subgraph: SubgraphModel, report: Report) -> None:
+    known = set(subgraph.types) | BUILTIN_SCALARS
+    for model in subgraph.types.values():
+        references: list[tuple[str, str]] = []
+        for field in model.fields.values():
+            references.append((named_type(field.type), f"{model.name}.{field.name}"))
+            for arg in field.args.values():
+                references.append((named_type(arg.type), f"{model.name}.{field.name}({arg.name}:)"))
+        references.extend((member, model.name) for member in model.members)
+        references.extend((interface, model.name) for interface in model.interfaces)
+        for type_name, coordinate in references:
+            if type_name not in known:
+                report.error(
+                    "INVALID_GRAPHQL",
+                    f'[{subgraph.name}] Unknown type "{type_name}" (referenced by "{coordinate}").',
+                    (subgraph.name,),
+                    coordinate,
+                )
