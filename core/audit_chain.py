@@ -1,10 +1,11 @@
 """The audit hash chain: the canonical hash of an audit row, appending a row, verifying the chain.
 
 Each row of `audit.audit_log` stores `prev_hash` (the previous row's `hash`; 64 zeros for the
-first row) and `hash = sha256_hex(canonical_content(row))`. The canonical content is the compact
-JSON array, in this order, of: created_at (UTC ISO 8601 with microseconds, `Z`), user_id
-(lower-case UUID or null), action, resource_type, resource_id, details (keys sorted), ip,
-user_agent, request_id, prev_hash. The id is not hashed (the chain fixes the order).
+first row) and `hash = sha256_hex(canonical_content(row, prev_hash))`. The canonical content is
+the orjson dump, keys sorted, of an object with the keys of HASHED_COLUMNS plus `prev_hash`;
+`created_at` as `datetime.isoformat()` of the timestamptz as asyncpg reads it (UTC), `user_id`
+as the lower-case UUID string or null, `details` as the JSON object. The id is not hashed (the
+chain fixes the order).
 
 Writers call `append()` inside the transaction of the change they audit: it takes a
 transaction-level advisory lock so rows are chained one after another.
@@ -17,14 +18,26 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 GENESIS_HASH = "0" * 64
-AUDIT_LOCK_KEY = 0x616C7468_6175  # pg_advisory_xact_lock key ("althau"), shared by all writers
+AUDIT_LOCK_KEY = 0x41_75_64_69_74  # pg_advisory_xact_lock key ("Audit"), shared by all writers
+HASHED_COLUMNS = (
+    "created_at",
+    "user_id",
+    "action",
+    "resource_type",
+    "resource_id",
+    "details",
+    "ip",
+    "user_agent",
+    "request_id",
+)
 _BATCH = 1000
 
 Executor = AsyncConnection | AsyncSession
@@ -60,56 +73,28 @@ class VerifyResult:
     reason: str | None = None
 
 
-def normalize_details(details: Mapping[str, Any]) -> dict[str, Any]:
-    """Details as they will read back from jsonb (non-JSON values become strings)."""
-    normalized: dict[str, Any] = json.loads(details_json(details))
-    return normalized
-
-
 def details_json(details: Mapping[str, Any]) -> str:
-    return json.dumps(
-        dict(details), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    )
+    """`details` as stored in jsonb (non-JSON values become strings)."""
+    return json.dumps(dict(details), separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def canonical_content(
-    *,
-    created_at: datetime,
-    user_id: str | uuid.UUID | None,
-    action: str,
-    resource_type: str,
-    resource_id: str | None,
-    details: Mapping[str, Any],
-    ip: str | None,
-    user_agent: str | None,
-    request_id: str | None,
-    prev_hash: str,
-) -> bytes:
+def canonical_content(row: Mapping[str, Any], prev_hash: str) -> bytes:
     """The exact bytes hashed for one row (see the module docstring)."""
-    if created_at.tzinfo is None:
-        raise ValueError("created_at must be timezone-aware")
-    stamp = created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    user = str(uuid.UUID(str(user_id))) if user_id is not None else None
-    content = [
-        stamp,
-        user,
-        action,
-        resource_type,
-        resource_id,
-        normalize_details(details),
-        ip,
-        user_agent,
-        request_id,
-        prev_hash,
-    ]
-    return json.dumps(
-        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    ).encode()
+    content: dict[str, Any] = {}
+    for name in HASHED_COLUMNS:
+        value = row.get(name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, uuid.UUID):
+            value = str(value)
+        content[name] = value
+    content["prev_hash"] = prev_hash
+    return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
 
 
-def row_hash(**row: Any) -> str:
-    """sha256 hex of `canonical_content(**row)`."""
-    return hashlib.sha256(canonical_content(**row)).hexdigest()
+def row_hash(row: Mapping[str, Any], prev_hash: str) -> str:
+    """sha256 hex of `canonical_content(row, prev_hash)`: the `hash` column of the row."""
+    return hashlib.sha256(canonical_content(row, prev_hash)).hexdigest()
 
 
 async def append(executor: Executor, entry: AuditEntry) -> AuditRow:
@@ -118,19 +103,20 @@ async def append(executor: Executor, entry: AuditEntry) -> AuditRow:
     last = await executor.execute(text("SELECT hash FROM audit.audit_log ORDER BY id DESC LIMIT 1"))
     prev_hash = last.scalar_one_or_none() or GENESIS_HASH
     created_at = (await executor.execute(text("SELECT clock_timestamp()"))).scalar_one()
-    user_id = str(uuid.UUID(str(entry.user_id))) if entry.user_id is not None else None
-    digest = row_hash(
-        created_at=created_at,
-        user_id=user_id,
-        action=entry.action,
-        resource_type=entry.resource_type,
-        resource_id=entry.resource_id,
-        details=entry.details,
-        ip=entry.ip,
-        user_agent=entry.user_agent,
-        request_id=entry.request_id,
-        prev_hash=prev_hash,
-    )
+    user_id = uuid.UUID(str(entry.user_id)) if entry.user_id is not None else None
+    details = json.loads(details_json(entry.details))
+    row = {
+        "created_at": created_at,
+        "user_id": user_id,
+        "action": entry.action,
+        "resource_type": entry.resource_type,
+        "resource_id": entry.resource_id,
+        "details": details,
+        "ip": entry.ip,
+        "user_agent": entry.user_agent,
+        "request_id": entry.request_id,
+    }
+    digest = row_hash(row, prev_hash)
     inserted = await executor.execute(
         text(
             "INSERT INTO audit.audit_log (created_at, user_id, action, resource_type, resource_id,"
@@ -141,7 +127,7 @@ async def append(executor: Executor, entry: AuditEntry) -> AuditRow:
         ),
         {
             "created_at": created_at,
-            "user_id": user_id,
+            "user_id": str(user_id) if user_id is not None else None,
             "action": entry.action,
             "resource_type": entry.resource_type,
             "resource_id": entry.resource_id,
@@ -190,18 +176,7 @@ async def verify_chain(executor: Executor) -> VerifyResult:
                     reason=f"prev_hash does not match the hash of {after}"
                     " (a row was removed, inserted or changed)",
                 )
-            computed = row_hash(
-                created_at=row["created_at"],
-                user_id=row["user_id"],
-                action=row["action"],
-                resource_type=row["resource_type"],
-                resource_id=row["resource_id"],
-                details=row["details"],
-                ip=row["ip"],
-                user_agent=row["user_agent"],
-                request_id=row["request_id"],
-                prev_hash=row["prev_hash"],
-            )
+            computed = row_hash(dict(row), row["prev_hash"])
             if computed != row["hash"]:
                 return VerifyResult(
                     intact=False,
