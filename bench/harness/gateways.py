@@ -125,19 +125,27 @@ def _prepare_hive() -> str:
 
 
 def _hive_command(supergraph: Path, port: int) -> list[str]:
+    script = PEERS_DIR / "hive" / "node_modules" / "@graphql-hive" / "gateway" / "dist" / "bin.js"
     binary = PEERS_DIR / "hive" / "node_modules" / ".bin" / "hive-gateway"
-    return [
-        str(binary),
-        "supergraph",
-        str(supergraph),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
+    launcher = [_node(), str(script)] if script.exists() else [str(binary)]
+    return [*launcher, "supergraph", str(supergraph), "--host", "127.0.0.1", "--port", str(port)]
 
 
-ALTHAUS = Gateway("althaus", "Althaus gateway", _althaus_command, _prepare_althaus)
+def _hive_router_command(supergraph: Path, port: int) -> list[str]:
+    # The Rust query planner and executor (@graphql-hive/router-runtime) inside Hive Gateway.
+    return [*_hive_command(supergraph, port), "--hive-router-runtime"]
+
+
+def _prepare_hive_router() -> str:
+    version = _prepare_hive()
+    runtime = node_package_version(PEERS_DIR / "hive", "@graphql-hive/router-runtime")
+    return f"{version} + @graphql-hive/router-runtime {runtime}"
+
+
+# Generous: a first start may create development secrets or warm caches.
+ALTHAUS = Gateway(
+    "althaus", "Althaus gateway", _althaus_command, _prepare_althaus, start_timeout=120.0
+)
 APOLLO = Gateway(
     "apollo",
     "Apollo Gateway",
@@ -155,8 +163,19 @@ HIVE = Gateway(
     cwd=PEERS_DIR / "hive",
 )
 
-GATEWAYS: dict[str, Gateway] = {gateway.name: gateway for gateway in (ALTHAUS, APOLLO, HIVE)}
-DEFAULT_GATEWAYS = ("althaus", "apollo", "hive")
+HIVE_ROUTER = Gateway(
+    "hive-router",
+    "Hive GW (Rust planner)",
+    _hive_router_command,
+    _prepare_hive_router,
+    env=_node_env(),
+    cwd=PEERS_DIR / "hive",
+)
+
+GATEWAYS: dict[str, Gateway] = {
+    gateway.name: gateway for gateway in (ALTHAUS, APOLLO, HIVE, HIVE_ROUTER)
+}
+DEFAULT_GATEWAYS = ("althaus", "apollo", "hive", "hive-router")
 
 
 def process_env(gateway: Gateway) -> dict[str, str]:

@@ -17,6 +17,8 @@ class GatewayOutcome:
     version: str = ""
     status: str = "measured"  # measured | unavailable | wrong-answer | failed
     reason: str = ""
+    answer_bytes: int = 0
+    subgraph_fetches: dict[str, int] = field(default_factory=dict)
     results: list[LoadResult] = field(default_factory=list)
 
     def at(self, connections: int) -> LoadResult | None:
@@ -29,6 +31,8 @@ class GatewayOutcome:
             "version": self.version,
             "status": self.status,
             "reason": self.reason,
+            "answer_bytes": self.answer_bytes,
+            "subgraph_fetches_per_query": self.subgraph_fetches,
             "results": [result.as_json() for result in self.results],
         }
 
@@ -46,20 +50,20 @@ def ratios(ours: GatewayOutcome, peer: GatewayOutcome, connections: int) -> dict
 
 def format_table(outcomes: list[GatewayOutcome], connections: list[int]) -> str:
     header = (
-        f"{'gateway':<22}{'conns':>6}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}"
+        f"{'gateway':<24}{'conns':>6}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}"
         f"{'p99 ms':>10}{'requests':>10}{'failed':>8}"
     )
     lines = [header, "-" * len(header)]
     for outcome in outcomes:
         if outcome.status != "measured":
-            lines.append(f"{outcome.label:<22}{outcome.status}: {outcome.reason.splitlines()[0]}")
+            lines.append(f"{outcome.label:<24}{outcome.status}: {outcome.reason.splitlines()[0]}")
             continue
         for count in connections:
             result = outcome.at(count)
             if result is None:
                 continue
             lines.append(
-                f"{outcome.label:<22}{count:>6}{result.rps:>10.1f}{result.p50_ms:>10.1f}"
+                f"{outcome.label:<24}{count:>6}{result.rps:>10.1f}{result.p50_ms:>10.1f}"
                 f"{result.p95_ms:>10.1f}{result.p99_ms:>10.1f}{result.requests:>10}"
                 f"{result.failed:>8}"
             )

@@ -68,7 +68,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=list(DEFAULT_GATEWAYS),
         help=f"comma-separated, from {', '.join(GATEWAYS)} (default all)",
     )
-    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up per gateway")
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds of warm-up per gateway")
     parser.add_argument(
         "--subgraph-workers", type=int, default=1, help="uvicorn worker processes for subgraphs"
     )
@@ -97,8 +97,11 @@ def _log(message: str) -> None:
 class Session:
     """The state of one run: where it writes, what it pins where, what it expects."""
 
-    def __init__(self, args: argparse.Namespace, run_dir: Path, cpu: CpuPlan, wrk: str) -> None:
+    def __init__(
+        self, args: argparse.Namespace, run_dir: Path, cpu: CpuPlan, wrk: str, subgraphs: str
+    ) -> None:
         self.args = args
+        self.subgraphs = subgraphs
         self.run_dir = run_dir
         self.cpu = cpu
         self.wrk = wrk
@@ -128,7 +131,11 @@ class Session:
             process.start()
             process.wait_ready(lambda: answer.is_listening(url), gateway.start_timeout)
             _log(f"  {gateway.label} is up on port {port} (pid {process.pid})")
+            before = self._served()
             status, body = answer.post(url, self.body_file.read_bytes())
+            after = self._served()
+            outcome.answer_bytes = len(body)
+            outcome.subgraph_fetches = {name: after[name] - before.get(name, 0) for name in after}
             if self.args.write_expected and gateway.name == "apollo" and status == 200:
                 answer.EXPECTED_FILE.write_bytes(
                     orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2) + b"\n"
@@ -143,7 +150,8 @@ class Session:
             if wrong is not None:
                 outcome.status, outcome.reason = "wrong-answer", wrong
                 return outcome
-            _log(f"  answer matches expected.json ({len(body)} bytes)")
+            fetches = ", ".join(f"{n} {c}" for n, c in outcome.subgraph_fetches.items() if c)
+            _log(f"  answer matches expected.json ({len(body)} bytes; subgraph fetches: {fetches})")
             peak = max(self.args.connections)
             if self.args.warmup > 0:
                 self._load(url, peak, self.args.warmup)
@@ -162,6 +170,15 @@ class Session:
         finally:
             process.stop()
         return outcome
+
+    def _served(self) -> dict[str, int]:
+        """Requests served so far per subgraph (exact with one subgraph worker)."""
+        try:
+            with urllib.request.urlopen(f"{self.subgraphs}/stats", timeout=5) as response:
+                counts: dict[str, int] = orjson.loads(response.read())
+                return counts
+        except (OSError, ValueError):
+            return {}
 
     def _load(self, url: str, connections: int, duration: float) -> LoadResult:
         return run_wrk(
@@ -186,9 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     except LoadDriverError as exc:
         _log(f"error: {exc}")
         return 2
-    session = Session(args, run_dir, cpu, wrk)
-
     port = free_port()
+    session = Session(args, run_dir, cpu, wrk, f"http://127.0.0.1:{port}")
     subgraphs = ManagedProcess(
         "subgraphs",
         pinned(

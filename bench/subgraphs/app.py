@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Final
 
 import orjson
-from graphql import GraphQLSchema, graphql_sync
+from graphql import graphql_sync
 
 from bench.subgraphs.schema import build_subgraph_schema
 from bench.subgraphs.sdl import SUBGRAPH_SDL
@@ -31,7 +31,8 @@ class BadRequestError(ValueError):
     code = "BENCH_BAD_REQUEST"
 
 
-def _execute(schema: GraphQLSchema, body: bytes) -> bytes:
+def parse_request(body: bytes) -> tuple[str, str | None, dict[str, Any] | None]:
+    """The query, operation name and variables of a GraphQL-over-HTTP JSON body."""
     try:
         request = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -41,32 +42,55 @@ def _execute(schema: GraphQLSchema, body: bytes) -> bytes:
     variables = request.get("variables")
     if variables is not None and not isinstance(variables, dict):
         raise BadRequestError('"variables" must be a JSON object')
-    result = graphql_sync(
-        schema,
-        request["query"],
-        variable_values=variables,
-        operation_name=request.get("operationName"),
-    )
-    return orjson.dumps(result.formatted)
+    operation_name = request.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise BadRequestError('"operationName" must be a string')
+    return request["query"], operation_name, variables
 
 
 class BenchSubgraphsApp:
-    """ASGI app: POST `/<subgraph>` executes a GraphQL request; GET `/health` answers `ok`."""
+    """ASGI app: POST `/<subgraph>` executes a GraphQL request; GET `/health` answers `ok`.
+
+    GET `/stats` returns how many requests each subgraph has served (in this worker process), so
+    the benchmark can tell how many subgraph fetches a gateway makes for one query.
+    """
 
     def __init__(self) -> None:
         self._schemas = {name: build_subgraph_schema(name) for name in SUBGRAPH_SDL}
         self._answers: dict[tuple[str, bytes], bytes] = {}
+        self.served: dict[str, int] = dict.fromkeys(SUBGRAPH_SDL, 0)
 
     def answer(self, subgraph: str, body: bytes) -> bytes:
-        """The encoded GraphQL response of `subgraph` to `body`, computed once per body."""
-        key = (subgraph, body)
-        cached = self._answers.get(key)
+        """The encoded GraphQL response of `subgraph` to `body`, computed once per request.
+
+        The raw body is the fast key; a body that differs only in spacing, key order or
+        extensions (a gateway may add a request id there) falls back to the parsed request.
+        """
+        raw_key = (subgraph, body)
+        cached = self._answers.get(raw_key)
         if cached is not None:
             return cached
-        encoded = _execute(self._schemas[subgraph], body)
+        query, operation_name, variables = parse_request(body)
+        request_key = (
+            subgraph,
+            orjson.dumps([query, operation_name, variables], option=orjson.OPT_SORT_KEYS),
+        )
+        encoded = self._answers.get(request_key)
+        if encoded is None:
+            result = graphql_sync(
+                self._schemas[subgraph],
+                query,
+                variable_values=variables,
+                operation_name=operation_name,
+            )
+            encoded = orjson.dumps(result.formatted)
+            self._remember(request_key, encoded)
+        self._remember(raw_key, encoded)
+        return encoded
+
+    def _remember(self, key: tuple[str, bytes], encoded: bytes) -> None:
         if len(self._answers) < MAX_CACHED_ANSWERS:
             self._answers[key] = encoded
-        return encoded
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -79,6 +103,9 @@ class BenchSubgraphsApp:
         if path == "/health" and method == "GET":
             await _respond(send, 200, b"ok", [(b"content-type", b"text/plain")])
             return
+        if path == "/stats" and method == "GET":
+            await _respond(send, 200, orjson.dumps(self.served), _JSON_HEADERS)
+            return
         subgraph = path.strip("/")
         if subgraph not in self._schemas:
             await _respond_error(send, 404, f"no benchmark subgraph at {path!r}")
@@ -87,6 +114,7 @@ class BenchSubgraphsApp:
             await _respond_error(send, 405, "send GraphQL requests with POST")
             return
         body = await _read_body(receive)
+        self.served[subgraph] += 1
         try:
             answer = self.answer(subgraph, body)
         except BadRequestError as exc:
