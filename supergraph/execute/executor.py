@@ -106,7 +106,10 @@ class Executor:
 
     async def _run_node(self, node: PlanNode, run: _Run) -> None:
         if type(node) is FetchNode:
-            await self._root_fetch(node, run)
+            if node.requires is None:
+                await self._root_fetch(node, run)
+            else:  # an entity fetch outside any Flatten: its objects are the root's
+                await self._entity_fetch(FlattenNode(path=(), node=node), run)
         elif type(node) is FlattenNode:
             await self._entity_fetch(node, run)
         elif type(node) is SequenceNode:
