@@ -268,6 +268,8 @@ class Executor:
 
 
 def _forwarded(fetch: FetchNode, variables: Mapping[str, Any]) -> dict[str, Any]:
+    if not fetch.variable_usages:
+        return {}
     return {name: variables[name] for name in fetch.variable_usages if name in variables}
 
 
