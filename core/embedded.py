@@ -20,20 +20,26 @@ from core.config import ConfigError, Settings
 _postgres_servers: dict[Path, Any] = {}  # pgdata -> pgserver handle, kept alive for the process
 
 
-def resolve(settings: Settings) -> Settings:
-    """Settings with `database_url`, `redis_url` and both secrets set (see module docstring)."""
+def resolve(
+    settings: Settings, *, database: bool = True, redis: bool = True, keys: bool = True
+) -> Settings:
+    """Settings with `database_url`, `redis_url` and both secrets set (see module docstring).
+
+    A command that needs only some of them (`althaus migrate` needs only the database) turns
+    the others off; those stay as they were.
+    """
     if settings.is_production:
-        _require_production(settings)
+        _require_production(settings, database=database, redis=redis, keys=keys)
         return settings
     data_dir = settings.data_dir.resolve()
     changes: dict[str, object] = {}
-    if settings.database_url is None:
+    if database and settings.database_url is None:
         changes["database_url"] = embedded_postgres(data_dir / "postgres")
-    if settings.redis_url is None:
+    if redis and settings.redis_url is None:
         changes["redis_url"] = embedded_redis.start(data_dir / "redis")
-    if settings.internal_token_secret is None:
+    if keys and settings.internal_token_secret is None:
         changes["internal_token_secret"] = secrets.internal_token_secret(data_dir)
-    if settings.jwt_private_key is None:
+    if keys and settings.jwt_private_key is None:
         changes["jwt_private_key"] = secrets.jwt_private_key(data_dir)
     return settings.with_(**changes) if changes else settings
 
@@ -67,22 +73,22 @@ def embedded_postgres(pgdata: Path) -> str:
     return str(server.get_uri())
 
 
-def _require_production(settings: Settings) -> None:
-    if settings.database_url is None:
+def _require_production(settings: Settings, *, database: bool, redis: bool, keys: bool) -> None:
+    if database and settings.database_url is None:
         raise ConfigError(
             "DATABASE_URL",
             "is required when ALTHAUS_ENV=production (no embedded PostgreSQL in production)",
         )
-    if settings.redis_url is None:
+    if redis and settings.redis_url is None:
         raise ConfigError(
             "REDIS_URL", "is required when ALTHAUS_ENV=production (no embedded Redis in production)"
         )
-    if settings.internal_token_secret is None:
+    if keys and settings.internal_token_secret is None:
         raise ConfigError(
             "INTERNAL_TOKEN_SECRET",
             "is required when ALTHAUS_ENV=production (32+ random bytes, shared by all services)",
         )
-    if settings.jwt_private_key is None:
+    if keys and settings.jwt_private_key is None:
         raise ConfigError(
             "JWT_PRIVATE_KEY",
             "is required when ALTHAUS_ENV=production (an Ed25519 private key in PEM form)",

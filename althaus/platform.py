@@ -1,0 +1,164 @@
+"""Wiring of the platform: settings for commands, service factories, the one-process dev app."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import click
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from core.config import CORE_SUBGRAPHS, GATEWAY_PORT, Settings
+from core.resources import Resources
+
+SERVICES: dict[str, int] = {"gateway": GATEWAY_PORT, **CORE_SUBGRAPHS}
+"""Every service `althaus serve` runs, with its default port (DESIGN.md, "Names and ports")."""
+
+
+class ServiceUnavailableError(click.ClickException):
+    """A service whose code is not in this build yet."""
+
+    code = "SERVICE_NOT_AVAILABLE"
+    exit_code = 1
+
+
+def display_url(url: str | None) -> str:
+    """A connection URL with any password masked, safe to print."""
+    if not url:
+        return "(unset)"
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        credentials, host = netloc.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        netloc = f"{user}:***@{host}" if ":" in credentials else f"{user}@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+
+def subgraph_factory(name: str) -> Callable[..., Starlette]:
+    """`subgraphs.<name>.app.create_app(settings, resources=None)`, imported on demand."""
+    module_name = f"subgraphs.{name}.app"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and module_name.startswith(exc.name):
+            raise ServiceUnavailableError(
+                f"the {name} subgraph is not part of this build yet ({module_name} is missing)"
+            ) from None
+        raise
+    factory: Callable[..., Starlette] = module.create_app
+    return factory
+
+
+def available_subgraphs() -> list[str]:
+    """The core subgraphs whose code is present, in port order."""
+    names: list[str] = []
+    for name in CORE_SUBGRAPHS:
+        try:
+            subgraph_factory(name)
+        except ServiceUnavailableError:
+            continue
+        names.append(name)
+    return names
+
+
+def create_service_app(name: str, settings: Settings) -> Any:
+    """The ASGI app of one service, as `althaus serve <name>` runs it."""
+    if name == "gateway":
+        return create_gateway_service(settings)
+    return subgraph_factory(name)(settings)
+
+
+def create_gateway_service(settings: Settings) -> Any:
+    """The gateway over the configured subgraph URLs (`SUBGRAPH_<NAME>_URL`)."""
+    try:
+        http = importlib.import_module("supergraph.http")
+    except ModuleNotFoundError:
+        raise ServiceUnavailableError(
+            "the gateway HTTP app is not part of this build yet (supergraph.http is missing)"
+        ) from None
+    gateway = _build_gateway(settings)
+    return http.create_gateway_app(settings, gateway)
+
+
+def _build_gateway(settings: Settings) -> Any:
+    # INTEGRATION POINT (gateway): build the `gateway` object `create_gateway_app` expects
+    # (compose from SUBGRAPH_<NAME>_URL or load the stored supergraph version). The gateway-edge
+    # helper owns its constructor; the integrator wires it here.
+    try:
+        module = importlib.import_module("supergraph.gateway")
+    except ModuleNotFoundError:
+        raise ServiceUnavailableError("supergraph.gateway is not part of this build yet") from None
+    builder = getattr(module, "create_gateway", None)
+    if builder is None:
+        raise ServiceUnavailableError(
+            "supergraph.gateway has no create_gateway(settings) yet; the gateway cannot start"
+        )
+    return builder(settings)
+
+
+def create_dev_app(settings: Settings) -> Starlette:
+    """Everything in one process: each subgraph at `/subgraphs/<name>/` sharing one Resources.
+
+    The lifespan opens the shared Resources (one pool) and hands it to every subgraph app;
+    mounted apps' own lifespans do not run, so they never open pools of their own.
+    """
+    holder: dict[str, Resources] = {}
+    names = available_subgraphs()
+    routes: list[BaseRoute] = []
+    mounted: dict[str, Any] = {}
+
+    class _SharedResources:
+        """Resolves to the process's Resources once the lifespan has opened them."""
+
+        @property
+        def session_factory(self) -> Any:
+            return holder["resources"].session_factory
+
+        @property
+        def redis(self) -> Any:
+            return holder["resources"].redis
+
+        @property
+        def engine(self) -> Any:
+            return holder["resources"].engine
+
+        @property
+        def settings(self) -> Settings:
+            return holder["resources"].settings
+
+    shared = _SharedResources()
+    for name in names:
+        app = subgraph_factory(name)(settings, resources=shared)
+        mounted[name] = app
+        routes.append(Mount(f"/subgraphs/{name}", app=app))
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "subgraphs": names})
+
+    routes.insert(0, Route("/health", health, methods=["GET"]))
+
+    # INTEGRATION POINT (gateway at /graphql): once `supergraph.http.create_gateway_app` and the
+    # in-process (ASGI) transport land, build the gateway over `mounted` (name -> ASGI app,
+    # called through the same planner, executor and X-Internal-Token path as over HTTP) and
+    # mount it last: `routes.append(Mount("/", app=gateway_app))`. Web apps (/ and /admin) too.
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        resources = await Resources.open(settings)
+        holder["resources"] = resources
+        try:
+            yield
+        finally:
+            await resources.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.subgraphs = mounted
+    app.state.resources_holder = holder
+    return app
