@@ -3,6 +3,7 @@ validation of the email and username a user signs up with."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Final
 
@@ -50,6 +51,16 @@ def needs_rehash(password_hash: str) -> bool:
         return hasher.check_needs_rehash(password_hash)
     except InvalidHashError:
         return True
+
+
+async def hash_password_async(password: str) -> str:
+    """`hash_password` in a worker thread: argon2 takes tens of milliseconds of CPU."""
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def verify_password_async(password_hash: str, password: str) -> bool:
+    """`verify_password` in a worker thread, keeping the event loop free."""
+    return await asyncio.to_thread(verify_password, password_hash, password)
 
 
 def normalize_email(email: str) -> str:

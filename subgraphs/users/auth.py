@@ -69,7 +69,7 @@ async def register(info: Ctx, input: RegisterInput) -> AuthPayload:
         passwords.PasswordPolicyError,
     ) as exc:
         raise client_error(exc) from None
-    password_hash = passwords.hash_password(input.password)
+    password_hash = await passwords.hash_password_async(input.password)
     async with context.db() as session:
         if not await read_setting(session, "auth.registrationOpen", True):
             raise RegistrationClosedError(
@@ -108,7 +108,7 @@ async def login(info: Ctx, input: LoginInput) -> AuthPayload:
     await throttle.check(input.login, ip)
     async with context.db() as session:
         user = await find_by_login(session, input.login)
-        valid = passwords.verify_password(
+        valid = await passwords.verify_password_async(
             user.password_hash if user else _DUMMY_HASH, input.password
         )
         if user is None or not valid:
@@ -119,7 +119,7 @@ async def login(info: Ctx, input: LoginInput) -> AuthPayload:
             raise AccountDeactivatedError("this account is deactivated")
         changes: dict[str, Any] = {"last_login": datetime.now(UTC)}
         if passwords.needs_rehash(user.password_hash):
-            changes["password_hash"] = passwords.hash_password(input.password)
+            changes["password_hash"] = await passwords.hash_password_async(input.password)
         user = (
             await session.execute(
                 update(users).where(users.c.id == user.id).values(**changes).returning(users)

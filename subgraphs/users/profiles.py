@@ -153,7 +153,7 @@ async def update_profile(info: Ctx, input: UpdateProfileInput) -> User:
 async def change_password(info: Ctx, input: ChangePasswordInput) -> bool:
     context = info.context
     me_row = await signed_in_user(context)
-    if not passwords.verify_password(me_row.password_hash, input.current_password):
+    if not await passwords.verify_password_async(me_row.password_hash, input.current_password):
         raise WrongPasswordError("the current password is wrong")
     try:
         passwords.check_password_policy(
@@ -161,7 +161,7 @@ async def change_password(info: Ctx, input: ChangePasswordInput) -> bool:
         )
     except passwords.PasswordPolicyError as exc:
         raise client_error(exc) from None
-    new_hash = passwords.hash_password(input.new_password)
+    new_hash = await passwords.hash_password_async(input.new_password)
     async with context.db() as session:
         keep = None
         if input.refresh_token:
