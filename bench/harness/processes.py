@@ -37,17 +37,21 @@ class CpuPlan:
     note: str
 
     @classmethod
-    def for_this_machine(cls) -> CpuPlan:
+    def for_this_machine(cls, gateway_core: int | None = None) -> CpuPlan:
+        """Gateway on `gateway_core` (default: the first usable core), everything else elsewhere."""
         cores = sorted(os.sched_getaffinity(0))
+        if gateway_core is not None and gateway_core not in cores:
+            raise ValueError(f"core {gateway_core} is not usable here; usable cores: {cores}")
+        chosen = cores[0] if gateway_core is None else gateway_core
         if shutil.which("taskset") is None:
             return cls(None, None, "taskset not found: processes are not pinned")
-        if len(cores) < 2:
-            return cls(str(cores[0]), None, f"one core: gateway pinned to {cores[0]}, others not")
-        rest = ",".join(str(core) for core in cores[1:])
+        rest = ",".join(str(core) for core in cores if core != chosen)
+        if not rest:
+            return cls(str(chosen), None, f"one core: gateway pinned to {chosen}, others not")
         return cls(
-            str(cores[0]),
+            str(chosen),
             rest,
-            f"gateway on core {cores[0]}, subgraphs and load driver on cores {rest}",
+            f"gateway on core {chosen}, subgraphs and load driver on cores {rest}",
         )
 
 

@@ -20,6 +20,7 @@ class GatewayOutcome:
     answer_bytes: int = 0
     subgraph_fetches: dict[str, int] = field(default_factory=dict)
     results: list[LoadResult] = field(default_factory=list)
+    rounds: list[list[LoadResult]] = field(default_factory=list)
 
     def at(self, connections: int) -> LoadResult | None:
         return next((r for r in self.results if r.connections == connections), None)
@@ -34,7 +35,33 @@ class GatewayOutcome:
             "answer_bytes": self.answer_bytes,
             "subgraph_fetches_per_query": self.subgraph_fetches,
             "results": [result.as_json() for result in self.results],
+            "rounds": [[result.as_json() for result in round_] for round_ in self.rounds],
         }
+
+
+def merge_rounds(rounds: list[GatewayOutcome]) -> GatewayOutcome:
+    """One outcome from several rounds of the same gateway: per connection count, the round with
+    the median throughput (the lower middle one for an even count). A round that did not measure
+    (unavailable, wrong answer, failed) decides the outcome, since it is a finding in itself."""
+    for outcome in rounds:
+        if outcome.status != "measured":
+            return outcome
+    merged = GatewayOutcome(
+        rounds[0].name,
+        rounds[0].label,
+        version=rounds[0].version,
+        answer_bytes=rounds[0].answer_bytes,
+        subgraph_fetches=rounds[0].subgraph_fetches,
+        rounds=[outcome.results for outcome in rounds],
+    )
+    counts = [result.connections for result in rounds[0].results]
+    for count in counts:
+        runs = sorted(
+            (r for outcome in rounds if (r := outcome.at(count)) is not None),
+            key=lambda result: result.rps,
+        )
+        merged.results.append(runs[(len(runs) - 1) // 2])
+    return merged
 
 
 def ratios(ours: GatewayOutcome, peer: GatewayOutcome, connections: int) -> dict[str, float] | None:

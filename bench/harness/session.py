@@ -23,7 +23,7 @@ from bench.harness.gateways import (
 from bench.harness.load import LoadDriverError, LoadResult, ensure_wrk, run_wrk
 from bench.harness.machine import machine_facts
 from bench.harness.processes import CpuPlan, ManagedProcess, ProcessStartError, free_port, pinned
-from bench.harness.report import GatewayOutcome, format_table
+from bench.harness.report import GatewayOutcome, format_table, merge_rounds
 
 BENCH_DIR = ROOT / "bench"
 SUPERGRAPH_TEMPLATE = BENCH_DIR / "supergraph.graphql"
@@ -43,6 +43,16 @@ def _connection_counts(text: str) -> list[int]:
     return counts
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, not {value}")
+    return value
+
+
 def _gateway_names(text: str) -> list[str]:
     names = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [name for name in names if name not in GATEWAYS]
@@ -57,6 +67,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bench/run.py",
         description="Four-subgraph federation benchmark: Althaus gateway beside its peers.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measured run")
     parser.add_argument(
@@ -70,7 +81,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of warm-up per gateway")
     parser.add_argument(
-        "--subgraph-workers", type=int, default=1, help="uvicorn worker processes for subgraphs"
+        "--rounds",
+        type=_positive,
+        default=1,
+        help="measure every gateway this many times, interleaved; report the median round",
+    )
+    parser.add_argument(
+        "--gateway-core",
+        type=int,
+        default=None,
+        help="CPU core for the gateway under test (default: the first usable core)",
+    )
+    parser.add_argument(
+        "--subgraph-workers",
+        type=_positive,
+        default=1,
+        help="uvicorn worker processes for subgraphs",
     )
     parser.add_argument(
         "--write-expected",
@@ -196,7 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     run_dir = RESULTS_DIR / started.strftime("%Y%m%dT%H%M%SZ")
     run_dir.mkdir(parents=True, exist_ok=True)
-    cpu = CpuPlan.for_this_machine()
+    try:
+        cpu = CpuPlan.for_this_machine(args.gateway_core)
+    except ValueError as exc:
+        _log(f"error: --gateway-core: {exc}")
+        return 2
     _log(f"benchmark run {run_dir.name}: {cpu.note}")
     try:
         wrk = ensure_wrk()
@@ -222,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         run_dir / "subgraphs.log",
         cwd=ROOT,
     )
-    outcomes: list[GatewayOutcome] = []
+    rounds: dict[str, list[GatewayOutcome]] = {name: [] for name in args.gateways}
     try:
         subgraphs.start()
         health = f"http://127.0.0.1:{port}/health"
@@ -230,20 +260,24 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"subgraphs serving on 127.0.0.1:{port} (/accounts /inventory /products /reviews)")
         supergraph = write_supergraph(run_dir, port)
         order = sorted(args.gateways, key=lambda name: name != "apollo" or not args.write_expected)
-        for name in order:
-            gateway = GATEWAYS[name]
-            _log(f"{gateway.label}:")
-            outcome = session.measure(gateway, supergraph)
-            if outcome.status != "measured":
-                _log(f"  {outcome.status}: {outcome.reason}")
-            outcomes.append(outcome)
+        for number in range(1, max(1, args.rounds) + 1):
+            for name in order:
+                if rounds[name] and rounds[name][-1].status != "measured":
+                    continue  # unavailable or wrong once: no point in measuring it again
+                gateway = GATEWAYS[name]
+                suffix = f" (round {number} of {args.rounds})" if args.rounds > 1 else ""
+                _log(f"{gateway.label}{suffix}:")
+                outcome = session.measure(gateway, supergraph)
+                if outcome.status != "measured":
+                    _log(f"  {outcome.status}: {outcome.reason}")
+                rounds[name].append(outcome)
     except ProcessStartError as exc:
         _log(f"error: the subgraphs did not start: {exc}")
         return 2
     finally:
         subgraphs.stop()
 
-    outcomes.sort(key=lambda o: args.gateways.index(o.name))
+    outcomes = [merge_rounds(rounds[name]) for name in args.gateways if rounds[name]]
     _log("")
     _log(format_table(outcomes, args.connections))
     record = {
@@ -253,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
             "duration_s": args.duration,
             "connections": args.connections,
             "warmup_s": args.warmup,
+            "rounds": args.rounds,
             "subgraph_workers": args.subgraph_workers,
             "cpu": cpu.note,
             "driver": "wrk, 1 thread, keep-alive, POST of bench/query.graphql",
