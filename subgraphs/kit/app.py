@@ -47,9 +47,18 @@ class SubgraphState:
         return self._resources
 
     def attach(self, resources: SubgraphResources, resolved: Settings | None) -> None:
+        """Use `resources`; take the secrets the given settings lack from `resolved` (the
+        settings the resources were opened with, generated dev secrets filled in)."""
         self._resources = resources
-        if resolved is not None and self.settings.internal_token_secret is None:
-            self.settings = resolved
+        if resolved is None:
+            return
+        fill: dict[str, object] = {}
+        if self.settings.internal_token_secret is None:
+            fill["internal_token_secret"] = resolved.internal_token_secret
+        if self.settings.jwt_private_key is None:
+            fill["jwt_private_key"] = resolved.jwt_private_key
+        if fill:
+            self.settings = self.settings.with_(**fill)
 
     def secret(self) -> str:
         secret = self.settings.internal_token_secret
@@ -137,7 +146,9 @@ def create_subgraph_app(
     extra_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
     """A Federation 2 subgraph on Starlette. With `resources` None, the lifespan opens them."""
-    state = SubgraphState(name, settings, resources)
+    state = SubgraphState(name, settings, None)
+    if resources is not None:
+        state.attach(resources, getattr(resources, "settings", None))
     graphql_app = InternalTokenGuard(SubgraphGraphQL(schema, state), state)
 
     async def health(request: Request) -> Response:

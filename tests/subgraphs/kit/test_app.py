@@ -92,3 +92,25 @@ async def test_queries_work_over_get(sample, settings):
     headers = internal_token.headers_for(ADMIN, "sample", settings.internal_token_secret)
     response = await sample.get("/graphql", params={"query": "{ open }"}, headers=headers)
     assert response.json() == {"data": {"open": "open"}}
+
+
+async def test_without_resources_the_app_opens_its_own_in_its_lifespan(settings):
+    app = create_subgraph_app("sample", schema, settings, None)
+    headers = internal_token.headers_for(ADMIN, "sample", settings.internal_token_secret)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://s") as client,
+    ):
+        response = await client.post(
+            "/graphql", json={"query": "mutation { write }"}, headers=headers
+        )
+    assert response.json() == {"data": {"write": True}}
+
+
+async def test_secrets_missing_from_settings_come_from_the_resources(settings, resources):
+    bare = settings.with_(internal_token_secret=None, jwt_private_key=None)
+    app = create_subgraph_app("sample", schema, bare, resources)
+    headers = internal_token.headers_for(ADMIN, "sample", resources.settings.internal_token_secret)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://s") as c:
+        response = await c.post("/graphql", json={"query": "{ signedIn }"}, headers=headers)
+    assert response.json() == {"data": {"signedIn": ADMIN.sub}}
