@@ -23,6 +23,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from core.config import ConfigError, Settings
+from core.logging import bind_request
 from core.security import internal_token
 from core.security.internal_token import InternalClaims, InternalTokenError
 from subgraphs.kit.context import RequestActor, SubgraphContext, SubgraphResources, current_actor
@@ -98,7 +99,8 @@ class InternalTokenGuard:
         scope[CLAIMS_KEY] = claims
         token = current_actor.set(RequestActor(claims.principal, claims.context))
         try:
-            await self.app(scope, receive, send)
+            with bind_request(claims.context.request_id or None, claims.principal.sub):
+                await self.app(scope, receive, send)
         finally:
             current_actor.reset(token)
 

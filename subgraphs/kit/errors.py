@@ -84,7 +84,7 @@ def format_error(error: GraphQLError, *, development: bool) -> dict[str, Any]:
     logger.error(
         "unexpected error in resolver",
         exc_info=original,
-        extra={"error_id": error_id, "path": formatted.get("path")},
+        extra={"context": {"errorId": error_id, "path": formatted.get("path")}},
     )
     extensions: dict[str, Any] = {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id}
     if development:

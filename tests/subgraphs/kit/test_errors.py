@@ -44,7 +44,7 @@ async def test_an_unexpected_error_hides_its_details_and_logs_its_error_id(
     assert error_id in error["message"]
     assert "/srv/secret" not in str(body)
     assert "stacktrace" not in error["extensions"]
-    assert any(getattr(r, "error_id", None) == error_id for r in caplog.records)
+    assert any(getattr(r, "context", {}).get("errorId") == error_id for r in caplog.records)
 
 
 async def test_development_shows_the_stack_trace(settings, resources):
