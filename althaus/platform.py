@@ -106,36 +106,15 @@ def _build_gateway(settings: Settings) -> Any:
 def create_dev_app(settings: Settings) -> Starlette:
     """Everything in one process: each subgraph at `/subgraphs/<name>/` sharing one Resources.
 
-    The lifespan opens the shared Resources (one pool) and hands it to every subgraph app;
+    One Resources (one pool) is handed to every subgraph app and closed by this app's lifespan;
     mounted apps' own lifespans do not run, so they never open pools of their own.
     """
-    holder: dict[str, Resources] = {}
+    resources = Resources.build(settings)
     names = available_subgraphs()
     routes: list[BaseRoute] = []
     mounted: dict[str, Any] = {}
-
-    class _SharedResources:
-        """Resolves to the process's Resources once the lifespan has opened them."""
-
-        @property
-        def session_factory(self) -> Any:
-            return holder["resources"].session_factory
-
-        @property
-        def redis(self) -> Any:
-            return holder["resources"].redis
-
-        @property
-        def engine(self) -> Any:
-            return holder["resources"].engine
-
-        @property
-        def settings(self) -> Settings:
-            return holder["resources"].settings
-
-    shared = _SharedResources()
     for name in names:
-        app = subgraph_factory(name)(settings, resources=shared)
+        app = subgraph_factory(name)(resources.settings, resources=resources)
         mounted[name] = app
         routes.append(Mount(f"/subgraphs/{name}", app=app))
 
@@ -151,8 +130,6 @@ def create_dev_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        resources = await Resources.open(settings)
-        holder["resources"] = resources
         try:
             yield
         finally:
@@ -160,5 +137,5 @@ def create_dev_app(settings: Settings) -> Starlette:
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.subgraphs = mounted
-    app.state.resources_holder = holder
+    app.state.resources = resources
     return app

@@ -27,6 +27,12 @@ class Resources:
 
     @classmethod
     async def open(cls, settings: Settings) -> Resources:
+        return cls.build(settings)
+
+    @classmethod
+    def build(cls, settings: Settings) -> Resources:
+        """The same as `open`, callable outside an event loop: nothing connects until first use
+        (so the pools belong to whichever loop first uses them; close them in that loop)."""
         resolved = resolve(settings)
         assert resolved.database_url is not None and resolved.redis_url is not None
         engine = db.create_engine(resolved.database_url)

@@ -90,6 +90,7 @@ async def ensure_first_admin(database_url: str) -> tuple[NewAccount, str] | None
                 role="admin",
                 password=password,
                 via="althaus dev",
+                local_email=True,
             )
         except AccountExistsError:
             click.echo(

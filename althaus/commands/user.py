@@ -41,13 +41,22 @@ class NewAccount:
 
 
 async def create_account(
-    engine: AsyncEngine, *, email: str, username: str, role: str, password: str, via: str = "cli"
+    engine: AsyncEngine,
+    *,
+    email: str,
+    username: str,
+    role: str,
+    password: str,
+    via: str = "cli",
+    local_email: bool = False,
 ) -> NewAccount:
     """Validate, hash (argon2id) and insert a user, with its audit row in the same transaction.
 
+    `local_email` accepts a host-only address such as `admin@localhost` (the first admin of a
+    development machine), which the public email check refuses.
     Raises InvalidEmailError, InvalidUsernameError, PasswordPolicyError or AccountExistsError.
     """
-    email = normalize_email(email)
+    email = email.strip().lower() if local_email else normalize_email(email)
     username = normalize_username(username)
     if role not in ASSIGNABLE_ROLES:
         raise ValueError(f"role must be one of {', '.join(ASSIGNABLE_ROLES)}")
