@@ -40,7 +40,7 @@ HeadersFor = Callable[[str], Mapping[str, str]]
 class _Run:
     """The state of one execution: merged data, errors, and how to sign subgraph requests."""
 
-    __slots__ = ("data", "errors", "headers_for", "principal_key", "variables")
+    __slots__ = ("data", "errors", "headers", "headers_for", "principal_key", "variables")
 
     def __init__(
         self, variables: Mapping[str, Any], headers_for: HeadersFor, principal_key: str
@@ -49,6 +49,7 @@ class _Run:
         self.errors: list[GraphQLError] = []
         self.variables = variables
         self.headers_for = headers_for
+        self.headers: dict[str, Mapping[str, str]] = {}  # per subgraph: signed once per request
         self.principal_key = principal_key
 
 
@@ -218,7 +219,9 @@ class Executor:
             )
             return None
         body = self._encoded.get(fetch).body(variables)
-        headers = run.headers_for(service)
+        headers = run.headers.get(service)
+        if headers is None:
+            headers = run.headers[service] = run.headers_for(service)
         try:
             if fetch.operation_kind == "query":
                 raw = await self._inflight.send(transport, body, headers, run.principal_key)

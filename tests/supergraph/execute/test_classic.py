@@ -141,7 +141,7 @@ async def test_requires_fields_are_copied_into_representations(
     ]
 
 
-async def test_subgraph_requests_carry_the_headers_for_that_subgraph(
+async def test_headers_are_asked_once_per_subgraph_per_request(
     classic_served: Served, classic_api
 ) -> None:
     seen: list[str] = []
@@ -153,6 +153,8 @@ async def test_subgraph_requests_carry_the_headers_for_that_subgraph(
     executor = Executor(classic_served.transports("asgi"), classic_api, mask_subgraph_errors=False)
     await executor.execute(_top_products_plan(1), {}, recording_headers, "p1")
     assert sorted(seen) == ["accounts", "inventory", "products", "reviews"]
+    await executor.execute(_top_products_plan(1), {}, recording_headers, "p1")
+    assert len(seen) == 8
 
 
 async def test_aliases_of_the_same_field_merge_separately(classic_executor: Executor) -> None:
