@@ -319,7 +319,7 @@ def _overrides(
                 (subgraph.name, field.override),
                 coordinate,
             )
-            continue
+        overrides[field.override] = field
         overrides[field.override] = field
     return overrides
 

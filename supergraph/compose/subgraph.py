@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 from graphql import GraphQLSyntaxError, parse
 from graphql.language import (
     BooleanValueNode,
@@ -213,9 +214,9 @@ def _rename_roots(name: str, document: DocumentNode, report: Report) -> Document
                 isinstance(node, TypeDefinitionNode | TypeExtensionNode)
                 and node.name.value in renames
             ):
-                copy = node.__copy__()
-                copy.name = NameNode(value=renames[node.name.value])
-                return copy
+                values = {key: getattr(node, key) for key in node.keys}
+                values["name"] = NameNode(value=renames[node.name.value])
+                return type(node)(**values)
             return None
 
     result = visit(document, Renamer())

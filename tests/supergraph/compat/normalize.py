@@ -1,0 +1,51 @@
+"""Normalises a supergraph SDL so two composers' outputs compare by meaning, not by layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import parse, print_ast
+from graphql.language import Node, Visitor, visit
+
+_SPEC_PREFIXES = ("join__", "link__")
+_SORTED = ("fields", "values", "interfaces", "types", "directives", "locations")
+
+
+def normalize_supergraph(sdl: str) -> str:
+    """Sorted definitions, fields, values, members and directive applications; spec descriptions dropped."""
+    document = visit(parse(sdl, no_location=True), _Normalizer())
+    blocks = sorted(print_ast(definition) for definition in document.definitions)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _replace(node: Node, **changes: Any) -> Node:
+    values = {key: getattr(node, key) for key in node.keys if key != "loc"}
+    values.update(changes)
+    return type(node)(**values)
+
+
+def _name(node: Node) -> str:
+    name = getattr(node, "name", None)
+    return name.value if name is not None else print_ast(node)
+
+
+class _Normalizer(Visitor):
+    def leave(self, node: Node, *_: object) -> Node:
+        changes: dict[str, Any] = {}
+        name = getattr(getattr(node, "name", None), "value", "") or ""
+        if node.kind == "directive" and node.arguments:  # type: ignore[attr-defined]
+            changes["arguments"] = tuple(sorted(node.arguments, key=_name))  # type: ignore[attr-defined]
+        for attribute in _SORTED:
+            items = getattr(node, attribute, None)
+            if items:
+                key = print_ast if attribute == "directives" else _name
+                changes[attribute] = tuple(sorted(items, key=key))
+        if (
+            node.kind == "directive_definition" or name.startswith(_SPEC_PREFIXES)
+        ) and "description" in node.keys:
+            changes["description"] = None
+            for attribute in ("fields", "values", "arguments"):
+                items = changes.get(attribute, getattr(node, attribute, None))
+                if items:
+                    changes[attribute] = tuple(_replace(i, description=None) for i in items)
+        return _replace(node, **changes) if changes else node
