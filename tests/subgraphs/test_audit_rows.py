@@ -173,3 +173,48 @@ async def test_audit_rows_form_a_hash_chain(system_api, admin, resources):
         assert row["prev_hash"] == previous["hash"]
     for row in rows:
         assert row["hash"] == row_hash(row, row["prev_hash"])
+
+
+async def test_refreshing_and_revoking_write_one_audit_row_each(users_api, admin, audit_rows):
+    login = await users_api.gql(
+        "mutation($e: String!, $p: String!) {"
+        " login(input: {login: $e, password: $p}) { refreshToken } }",
+        {"e": admin.email, "p": PASSWORD},
+    )
+    request_id = rid()
+    await users_api.gql(
+        "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }",
+        {"t": login["data"]["login"]["refreshToken"]},
+        request_id=request_id,
+    )
+    assert [r["action"] for r in await audit_rows(request_id)] == ["user.token_refresh"]
+    created = await users_api.gql(
+        'mutation { createApiKey(input: {name: "to revoke"}) { apiKey { id } } }', as_=admin
+    )
+    request_id = rid()
+    await users_api.gql(
+        "mutation($id: ID!) { revokeApiKey(id: $id) { id } }",
+        {"id": created["data"]["createApiKey"]["apiKey"]["id"]},
+        as_=admin,
+        request_id=request_id,
+    )
+    assert [r["action"] for r in await audit_rows(request_id)] == ["api_key.revoke"]
+
+
+async def test_refresh_token_reuse_is_audited_although_the_request_fails(
+    users_api, viewer, audit_rows
+):
+    login = await users_api.gql(
+        "mutation($e: String!, $p: String!) {"
+        " login(input: {login: $e, password: $p}) { refreshToken } }",
+        {"e": viewer.email, "p": PASSWORD},
+    )
+    token = login["data"]["login"]["refreshToken"]
+    refresh = "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }"
+    await users_api.gql(refresh, {"t": token})
+    request_id = rid()
+    body = await users_api.gql(refresh, {"t": token}, request_id=request_id)
+    assert body["errors"][0]["extensions"]["code"] == "REFRESH_TOKEN_REUSED"
+    (row,) = await audit_rows(request_id)
+    assert row["action"] == "auth.refresh_token_reuse"
+    assert str(row["user_id"]) == viewer.id
