@@ -167,7 +167,7 @@ class Executor:
                 if type(entity) is dict:
                     for obj in objects:
                         merge_entity(obj, entity, keep_typename)
-        elif data is not None:
+        elif data is not None and not answer.get("errors"):
             run.errors.append(
                 {
                     "message": f"Subgraph '{fetch.service}' answered an entity fetch without "
