@@ -1,4 +1,4 @@
-"""The supergraph model: which subgraph resolves which field under which keys, and the API schema."""
+"""The supergraph model: which subgraph resolves which field under which keys; the API schema."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Derives the API schema clients see: no join/link elements, no @inaccessible, no spec directives."""
+"""Derives the clients' API schema: no join/link elements, @inaccessible, spec directives."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class _Filter:
             d.name.value == self.inaccessible for d in directives or ()
         )
 
-    def directives(self, directives: Sequence[DirectiveNode] | None) -> tuple[DirectiveNode, ...]:
+    def directives(self, directives: Sequence[DirectiveNode] | None) -> tuple[Any, ...]:
         return tuple(d for d in directives or () if d.name.value in _KEPT_DIRECTIVES)
 
     def spec_type(self, name: str) -> bool:
@@ -65,7 +65,11 @@ class _Filter:
                 continue
             if hasattr(f, "arguments"):
                 out.append(
-                    replace(f, directives=self.directives(f.directives), arguments=self.arguments(f.arguments))
+                    replace(
+                        f,
+                        directives=self.directives(f.directives),
+                        arguments=self.arguments(f.arguments),
+                    )
                 )
             else:
                 out.append(replace(f, directives=self.directives(f.directives)))

@@ -1,4 +1,4 @@
-"""What the supergraph says about each type and field: which subgraph resolves it, under which keys."""
+"""What the supergraph says of each type and field: which subgraph resolves it, under which keys."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def unwrap(type_node: TypeNode) -> tuple[str, tuple[bool, ...]]:
     while True:
         non_null = isinstance(node, NonNullTypeNode)
         if non_null:
-            node = node.type  # type: ignore[union-attr]
+            node = node.type  # type: ignore[attr-defined]
         flags.append(non_null)
         if isinstance(node, ListTypeNode):
             node = node.type

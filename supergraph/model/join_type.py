@@ -36,7 +36,12 @@ def read_join_types(
         if isinstance(key, str):
             resolvable = literal(args.get("resolvable"))
             keys[graph].append(
-                Key(graph, parse_field_set(key, f"@key on {type_name}"), key, resolvable is not False)
+                Key(
+                    graph,
+                    parse_field_set(key, f"@key on {type_name}"),
+                    key,
+                    resolvable is not False,
+                )
             )
         interface_object = literal(args.get("isInterfaceObject")) is True
         extension = literal(args.get("extension")) is True

@@ -21,8 +21,21 @@ from supergraph.model.errors import SupergraphError
 _SPEC_URL = re.compile(r"/([A-Za-z_][A-Za-z0-9_]*)/v(\d+)\.(\d+)/?$")
 # Specs whose elements never reach the API schema.
 SPEC_NAMES = frozenset(
-    {"link", "core", "join", "inaccessible", "tag", "authenticated", "requiresScopes", "policy",
-     "cost", "context", "federation", "connect", "source"}
+    {
+        "link",
+        "core",
+        "join",
+        "inaccessible",
+        "tag",
+        "authenticated",
+        "requiresScopes",
+        "policy",
+        "cost",
+        "context",
+        "federation",
+        "connect",
+        "source",
+    }
 )
 
 

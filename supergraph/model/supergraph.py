@@ -100,7 +100,9 @@ class Supergraph:
                 info.members_in = read_union_members(directives, join, enum_to_name, name)
             elif isinstance(definition, EnumTypeDefinitionNode):
                 for value in definition.values or ():
-                    graphs = read_enum_value_graphs(value.directives or (), join, enum_to_name, name)
+                    graphs = read_enum_value_graphs(
+                        value.directives or (), join, enum_to_name, name
+                    )
                     self.enum_value_graphs[(name, value.name.value)] = graphs
             self.types[name] = info
         query = self.root_types["query"]

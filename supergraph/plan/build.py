@@ -1,0 +1,355 @@
+"""Walks the normalized operation and distributes its fields into fetch groups.
+
+Each position of the operation (a selection set at a response path) lives in one fetch group.
+A field the group's subgraph resolves is added there; any other field makes an entity jump:
+the key (and @requires) fields are planned at the current position first, then the field is
+added to an entity group of a subgraph that resolves it, which depends on every group that
+contributed to the representation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphql.language import FieldNode, InlineFragmentNode, SelectionSetNode
+
+from supergraph.model.elements import Key
+from supergraph.plan.errors import PlanningError
+from supergraph.plan.fetch_group import FetchGroup, Selections
+from supergraph.plan.graph import SupergraphIndex
+from supergraph.plan.operation import NField, NFragment, NSelection, collect
+
+Provided = dict[str, "Provided"]
+_COMPOSITE = ("object", "interface", "union")
+
+
+@dataclass(slots=True)
+class Position:
+    group: FetchGroup
+    sel: Selections
+    path: tuple[str, ...]
+    provided: Provided | None = None
+
+
+def provided_tree(selection_set: SelectionSetNode) -> Provided:
+    out: Provided = {}
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            sub = provided_tree(selection.selection_set) if selection.selection_set else {}
+            out.setdefault(selection.name.value, {}).update(sub)
+        elif isinstance(selection, InlineFragmentNode):
+            for name, sub in provided_tree(selection.selection_set).items():
+                out.setdefault(name, {}).update(sub)
+    return out
+
+
+def internal_selections(selection_set: SelectionSetNode) -> list[NSelection]:
+    out: list[NSelection] = []
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            sub = internal_selections(selection.selection_set) if selection.selection_set else None
+            name = selection.name.value
+            out.append(NField(name, name, tuple(selection.arguments or ()), (), sub, None, True))
+        elif isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition.name.value if selection.type_condition else None
+            out.append(NFragment(condition, (), internal_selections(selection.selection_set)))
+    return out
+
+
+class GroupBuilder:
+    """Builds the fetch groups of one operation."""
+
+    def __init__(self, index: SupergraphIndex, kind: str, denied: frozenset[int]) -> None:
+        self.index = index
+        self.kind = "mutation" if kind == "mutation" else "query"
+        self.denied = denied
+        self.groups: list[FetchGroup] = []
+        self._by_key: dict[tuple[object, ...], FetchGroup] = {}
+        self._touched: list[set[int]] = []
+        self._active: set[tuple[object, ...]] = set()
+
+    # ------------------------------------------------------------ groups
+
+    def _new_group(self, service: str, **kwargs: object) -> FetchGroup:
+        group = FetchGroup(len(self.groups), service, self.kind, **kwargs)  # type: ignore[arg-type]
+        self.groups.append(group)
+        return group
+
+    def _entity_group(
+        self, service: str, path: tuple[str, ...], deps: frozenset[int], typename: str | None
+    ) -> FetchGroup:
+        key = (service, path, deps, typename)
+        group = self._by_key.get(key)
+        if group is None:
+            group = self._new_group(
+                service, path=path, entity=True, deps=deps, representation_typename=typename
+            )
+            group.kind = "query"
+            self._by_key[key] = group
+        return group
+
+    def _touch(self, group: FetchGroup) -> None:
+        for touched in self._touched:
+            touched.add(group.id)
+
+    # ------------------------------------------------------------ root
+
+    def plan_root(self, root_type: str, fields: list[NField]) -> None:
+        previous: FetchGroup | None = None
+        for f in fields:
+            if f.name.startswith("__") or (f.loc is not None and f.loc in self.denied):
+                continue
+            candidates = [
+                g for g, via in self.index.resolvers(root_type, f.name) if via == root_type
+            ]
+            if not candidates:
+                raise PlanningError(f"no subgraph resolves the root field {root_type}.{f.name}")
+            if self.kind == "mutation":
+                if previous is not None and previous.service in candidates:
+                    group = previous
+                else:
+                    group = self._new_group(self._cheapest(candidates, root_type, f))
+                previous = group
+            else:
+                existing = [c for c in candidates if ("root", c) in self._by_key]
+                service = existing[0] if existing else self._cheapest(candidates, root_type, f)
+                group = self._by_key.get(("root", service)) or self._new_group(service)
+                self._by_key[("root", service)] = group
+            group.entry_conditions.append(f.conditions)
+            self.add_local(Position(group, group.selections, ()), root_type, f)
+
+    def _cheapest(self, candidates: list[str], type_name: str, f: NField) -> str:
+        return min(candidates, key=lambda g: self._misses(g, type_name, f, 3))
+
+    def _misses(self, graph: str, type_name: str, f: NField, depth: int) -> int:
+        """How many fields under `f` the subgraph cannot resolve itself (a cost estimate)."""
+        if not self.index.resolvable(graph, type_name, f.name):
+            return 1
+        if depth == 0 or not f.selections:
+            return 0
+        info = self.index.types.get(type_name)
+        fi = info.fields.get(f.name) if info is not None else None
+        if fi is None:
+            return 0
+        child = fi.named_type
+        fields = collect(f.selections, lambda c: self.index.applies(c, child))
+        return sum(self._misses(graph, child, sub, depth - 1) for sub in fields)
+
+    # ------------------------------------------------------------ positions
+
+    def local(self, pos: Position, type_name: str, name: str) -> bool:
+        if pos.provided is not None and name in pos.provided:
+            return True
+        return self.index.resolvable(pos.group.service, type_name, name)
+
+    def add_local(self, pos: Position, type_name: str, f: NField) -> None:
+        info = self.index.type(type_name)
+        fi = info.fields.get(f.name)
+        if fi is None:
+            raise PlanningError(f"type {type_name} has no field {f.name!r}")
+        child_type = self.index.types.get(fi.named_type)
+        composite = child_type is not None and child_type.kind in _COMPOSITE
+        entry = pos.sel.field(f.key, f.name, f.arguments, f.conditions, composite)
+        self._touch(pos.group)
+        if not composite or entry.sub is None:
+            return
+        path = pos.path + (f.key,) + ("@",) * (len(fi.nullability) - 1)
+        provided: Provided | None = None
+        if pos.provided is not None and f.name in pos.provided:
+            provided = pos.provided[f.name]
+        else:
+            source = self.index.source(pos.group.service, type_name, f.name)
+            if source is not None and source.provides is not None:
+                provided = provided_tree(source.provides)
+        self.plan_selection(
+            Position(pos.group, entry.sub, path, provided), fi.named_type, f.selections or []
+        )
+
+    def plan_selection(self, pos: Position, type_name: str, selections: list[NSelection]) -> None:
+        info = self.index.type(type_name)
+        if info.kind == "object":
+            fields = collect(selections, lambda c: self.index.applies(c, type_name))
+            self.plan_fields(pos, type_name, fields)
+        elif self.index.is_interface_object(pos.group.service, type_name):
+            self.plan_interface_object(pos, type_name, selections)
+        else:
+            self.plan_abstract(pos, type_name, selections)
+
+    def plan_fields(self, pos: Position, type_name: str, fields: list[NField]) -> None:
+        for f in fields:
+            if f.name == "__typename":
+                if self.index.is_abstract(type_name):
+                    pos.sel.field("__typename", "__typename")
+                continue
+            if f.loc is not None and f.loc in self.denied:
+                continue
+            if self.local(pos, type_name, f.name):
+                self.add_local(pos, type_name, f)
+            else:
+                self.jump(pos, type_name, f)
+
+    def plan_abstract(self, pos: Position, abstract: str, selections: list[NSelection]) -> None:
+        index = self.index
+        service = pos.group.service
+        pos.sel.field("__typename", "__typename")
+        possible = index.possible_types(abstract, service)
+        common = collect(selections, lambda c: index.applies(c, abstract))
+        level: list[NField] = []
+        if index.type(abstract).kind == "interface":
+            for f in common:
+                if f.name == "__typename" or (f.loc is not None and f.loc in self.denied):
+                    continue
+                if self.local(pos, abstract, f.name) and all(
+                    self.local(pos, runtime, f.name) for runtime in possible
+                ):
+                    level.append(f)
+        self.plan_fields(pos, abstract, level)
+        handled = {id(f) for f in level}
+        for runtime in possible:
+            fields = [
+                f
+                for f in collect(selections, lambda c, r=runtime: index.applies(c, r))  # type: ignore[misc]
+                if id(f) not in handled and f.name != "__typename"
+            ]
+            if fields:
+                sub = Position(pos.group, pos.sel.fragment(runtime), pos.path, pos.provided)
+                self.plan_fields(sub, runtime, fields)
+
+    def plan_interface_object(
+        self, pos: Position, interface: str, selections: list[NSelection]
+    ) -> None:
+        """Objects of an interface the subgraph knows only as an @interfaceObject."""
+        index = self.index
+        pos.sel.field("__typename", "__typename")
+        common = collect(selections, lambda c: index.applies(c, interface))
+        self.plan_fields(pos, interface, [f for f in common if f.name != "__typename"])
+        needs_type = any(f.name == "__typename" and not f.internal for f in common)
+        if not needs_type and not self._has_type_specific(selections, interface):
+            return
+        owners = [
+            g
+            for g in index.graph_order
+            if g != pos.group.service
+            and g in index.type(interface).graphs
+            and not index.is_interface_object(g, interface)
+            and index.keys(g, interface)
+        ]
+        if not owners:
+            raise PlanningError(
+                f"no subgraph knows the concrete types of interface {interface} "
+                f"(needed from @interfaceObject in {pos.group.service})"
+            )
+        target = owners[0]
+        inner = self._enter(
+            pos,
+            interface,
+            target,
+            interface,
+            self._pick_key(pos, interface, target, interface),
+            None,
+        )
+        inner.group.entry_conditions.append(())
+        inner.sel.field("__typename", "__typename")
+        handled = {id(f) for f in common}
+        for runtime in index.possible_types(interface, target):
+            fields = [
+                f
+                for f in collect(selections, lambda c, r=runtime: index.applies(c, r))  # type: ignore[misc]
+                if id(f) not in handled and f.name != "__typename"
+            ]
+            if fields:
+                sub = Position(inner.group, inner.sel.fragment(runtime), pos.path)
+                self.plan_fields(sub, runtime, fields)
+
+    def _has_type_specific(self, selections: list[NSelection], interface: str) -> bool:
+        for selection in selections:
+            if isinstance(selection, NFragment):
+                condition = selection.type_condition
+                if condition is not None and not self.index.applies(condition, interface):
+                    return True
+                if self._has_type_specific(selection.selections, interface):
+                    return True
+        return False
+
+    # ------------------------------------------------------------ entity jumps
+
+    def jump(self, pos: Position, type_name: str, f: NField) -> None:
+        index = self.index
+        service = pos.group.service
+        options: list[tuple[tuple[int, int, int, int], str, str, Key]] = []
+        for order, (graph, via) in enumerate(index.resolvers(type_name, f.name)):
+            if graph == service or not index.keys(graph, via):
+                continue
+            key = self._pick_key(pos, type_name, graph, via)
+            key_local = all(self.local(pos, type_name, n) for n in _top_names(key.fields))
+            existing = any(
+                g.service == graph and g.path == pos.path for g in self.groups if g.entity
+            )
+            misses = self._misses(graph, via, f, 2)
+            options.append(
+                ((0 if key_local else 1, 0 if existing else 1, misses, order), graph, via, key)
+            )
+        if not options:
+            raise PlanningError(
+                f"cannot plan field {type_name}.{f.name} from subgraph {service!r}: no other "
+                f"subgraph resolves it under a key reachable from there"
+            )
+        _, target, via, key = min(options, key=lambda o: o[0])
+        source = index.source(target, via, f.name)
+        requires = source.requires if source is not None else None
+        inner = self._enter(pos, type_name, target, via, key, requires)
+        inner.group.entry_conditions.append(() if f.internal else f.conditions)
+        self.add_local(inner, via, f)
+
+    def _pick_key(self, pos: Position, type_name: str, graph: str, via: str) -> Key:
+        keys = self.index.keys(graph, via)
+        for key in keys:
+            if all(self.local(pos, type_name, n) for n in _top_names(key.fields)):
+                return key
+        return keys[0]
+
+    def _enter(
+        self,
+        pos: Position,
+        type_name: str,
+        target: str,
+        via: str,
+        key: Key,
+        requires: SelectionSetNode | None,
+    ) -> Position:
+        """Plan the representation at `pos`, then return the position inside the entity group."""
+        guard = (pos.group.id, pos.path, type_name, target)
+        if guard in self._active:
+            raise PlanningError(
+                f"cannot plan a way into subgraph {target!r} for {type_name}: its key or "
+                f"@requires fields depend on each other"
+            )
+        self._active.add(guard)
+        touched = {pos.group.id}
+        self._touched.append(touched)
+        try:
+            pos.sel.field("__typename", "__typename")
+            self.plan_selection(pos, type_name, internal_selections(key.fields))
+            if requires is not None:
+                self.plan_selection(pos, type_name, internal_selections(requires))
+        finally:
+            self._touched.pop()
+            self._active.discard(guard)
+        for outer in self._touched:
+            outer.update(touched)
+        typename = via if self.index.is_interface_object(target, via) else None
+        group = self._entity_group(target, pos.path, frozenset(touched), typename)
+        possible = (
+            frozenset(self.index.possible_types(via))
+            if self.index.is_abstract(via)
+            else frozenset()
+        )
+        group.add_requirement(via, key.fields, possible)
+        if requires is not None:
+            group.add_requirement(via, requires, possible)
+        self._touch(group)
+        return Position(group, group.selections.fragment(via), pos.path)
+
+
+def _top_names(selection_set: SelectionSetNode) -> list[str]:
+    return [s.name.value for s in selection_set.selections if isinstance(s, FieldNode)]

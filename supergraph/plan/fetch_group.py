@@ -1,0 +1,257 @@
+"""A fetch under construction: its subgraph, merge path, dependencies and selections."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from graphql import print_ast
+from graphql.language import (
+    ArgumentNode,
+    InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
+    SelectionSetNode,
+    ValueNode,
+    VariableDefinitionNode,
+    VariableNode,
+)
+from graphql.language import FieldNode as AstField
+
+from supergraph.plan.nodes import FetchNode, RequiredField, RequiredFragment, RequiredSelection
+from supergraph.plan.operation import Conditions
+
+_ENTITIES = "_entities(representations:$representations)"
+
+
+@dataclass(slots=True, eq=False)
+class FieldSel:
+    alias: str | None
+    name: str
+    arguments: tuple[ArgumentNode, ...] = ()
+    conditions: Conditions = ()
+    sub: Selections | None = None
+
+
+@dataclass(slots=True, eq=False)
+class FragmentSel:
+    type_condition: str
+    sub: Selections
+
+
+class Selections:
+    """An ordered selection set of a subgraph operation, merged as it grows."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self) -> None:
+        self.entries: dict[str, FieldSel | FragmentSel] = {}
+
+    def field(
+        self,
+        key: str,
+        name: str,
+        arguments: tuple[ArgumentNode, ...] = (),
+        conditions: Conditions = (),
+        composite: bool = False,
+    ) -> FieldSel:
+        entry = self.entries.get(key)
+        if isinstance(entry, FieldSel):
+            if entry.conditions != conditions:
+                entry.conditions = ()  # selected both with and without a condition
+            if composite and entry.sub is None:
+                entry.sub = Selections()
+            return entry
+        created = FieldSel(
+            key if key != name else None,
+            name,
+            arguments,
+            conditions,
+            Selections() if composite else None,
+        )
+        if name == "__typename" and key == name:
+            self.entries = {key: created, **self.entries}
+        else:
+            self.entries[key] = created
+        return created
+
+    def fragment(self, type_condition: str) -> Selections:
+        entry = self.entries.get("..." + type_condition)
+        if isinstance(entry, FragmentSel):
+            return entry.sub
+        created = FragmentSel(type_condition, Selections())
+        self.entries["..." + type_condition] = created
+        return created.sub
+
+    def merge(self, other: Selections) -> None:
+        """Add every selection of `other` (used when two fetches become one)."""
+        for key, entry in other.entries.items():
+            if isinstance(entry, FragmentSel):
+                self.fragment(entry.type_condition).merge(entry.sub)
+                continue
+            mine = self.field(
+                key, entry.name, entry.arguments, entry.conditions, entry.sub is not None
+            )
+            if entry.sub is not None and mine.sub is not None:
+                mine.sub.merge(entry.sub)
+
+    def print(self) -> str:
+        parts: list[str] = []
+        for entry in self.entries.values():
+            if isinstance(entry, FragmentSel):
+                if entry.sub.entries:
+                    parts.append(f"...on {entry.type_condition}{entry.sub.print()}")
+                continue
+            text = f"{entry.alias}:{entry.name}" if entry.alias else entry.name
+            if entry.arguments:
+                text += (
+                    "("
+                    + ",".join(f"{a.name.value}:{_value(a.value)}" for a in entry.arguments)
+                    + ")"
+                )
+            for variable, keep_when in entry.conditions:
+                text += f"@{'include' if keep_when else 'skip'}(if:${variable})"
+            if entry.sub is not None:
+                text += entry.sub.print() if entry.sub.entries else "{__typename}"
+            parts.append(text)
+        return "{" + " ".join(parts) + "}"
+
+    def variables(self, out: dict[str, None]) -> None:
+        for entry in self.entries.values():
+            if isinstance(entry, FieldSel):
+                for argument in entry.arguments:
+                    _variables(argument.value, out)
+                for variable, _ in entry.conditions:
+                    out[variable] = None
+            if entry.sub is not None:
+                entry.sub.variables(out)
+
+
+def _value(value: ValueNode) -> str:
+    return print_ast(value)
+
+
+def _variables(value: ValueNode, out: dict[str, None]) -> None:
+    if isinstance(value, VariableNode):
+        out[value.name.value] = None
+    elif isinstance(value, ListValueNode):
+        for item in value.values:
+            _variables(item, out)
+    elif isinstance(value, ObjectValueNode):
+        for object_field in value.fields:
+            _variables(object_field.value, out)
+
+
+@dataclass(slots=True, eq=False)
+class FetchGroup:
+    """One future FetchNode. Entity groups hang at `path` and wait for `deps` to finish."""
+
+    id: int
+    service: str
+    kind: str  # "query" or "mutation"
+    path: tuple[str, ...] = ()
+    entity: bool = False
+    deps: frozenset[int] = frozenset()
+    selections: Selections = field(default_factory=Selections)
+    # representation type -> (key and @requires selections, possible runtime types)
+    requires: dict[str, tuple[list[SelectionSetNode], frozenset[str]]] = field(default_factory=dict)
+    representation_typename: str | None = None
+    # conditions of each top-level selection: a group whose every selection shares them is
+    # wrapped in a ConditionNode
+    entry_conditions: list[Conditions] = field(default_factory=list)
+
+    def add_requirement(
+        self, type_condition: str, fields: SelectionSetNode, possible: frozenset[str]
+    ) -> None:
+        entry = self.requires.get(type_condition)
+        if entry is None:
+            self.requires[type_condition] = ([fields], possible)
+        elif fields not in entry[0]:
+            entry[0].append(fields)
+
+    def common_conditions(self) -> Conditions:
+        if not self.entry_conditions:
+            return ()
+        first = self.entry_conditions[0]
+        return first if all(c == first for c in self.entry_conditions) else ()
+
+    def to_fetch(
+        self,
+        definitions: dict[str, VariableDefinitionNode],
+        possible_of: Callable[[str], frozenset[str]],
+    ) -> FetchNode:
+        used: dict[str, None] = {}
+        self.selections.variables(used)
+        declared = [
+            f"${name}:{print_ast(definitions[name].type)}"
+            + (
+                f"={print_ast(definitions[name].default_value)}"  # type: ignore[arg-type]
+                if definitions[name].default_value
+                else ""
+            )
+            for name in used
+            if name in definitions
+        ]
+        usages = tuple(name for name in used if name in definitions)
+        if self.entity:
+            header = "query(" + ",".join(["$representations:[_Any!]!", *declared]) + ")"
+            operation = f"{header}{{{_ENTITIES}{self.selections.print()}}}"
+            requires = tuple(
+                RequiredFragment(
+                    type_condition,
+                    (RequiredField("__typename"), *merge_required(sets, possible_of)),
+                    possible,
+                )
+                for type_condition, (sets, possible) in self.requires.items()
+            )
+            return FetchNode(
+                service=self.service,
+                operation=operation,
+                variable_usages=usages,
+                requires=requires,
+                representation_typename=self.representation_typename,
+                id=self.id,
+            )
+        header = self.kind + ("(" + ",".join(declared) + ")" if declared else "")
+        return FetchNode(
+            service=self.service,
+            operation=header + self.selections.print(),
+            operation_kind="mutation" if self.kind == "mutation" else "query",
+            variable_usages=usages,
+            id=self.id,
+        )
+
+
+def merge_required(
+    sets: list[SelectionSetNode], possible_of: Callable[[str], frozenset[str]]
+) -> tuple[RequiredSelection, ...]:
+    """Key and @requires field sets as one representation selection, fields merged by name."""
+    fields: dict[str, list[SelectionSetNode]] = {}
+    leaves: dict[str, None] = {}
+    fragments: dict[str, list[SelectionSetNode]] = {}
+    for selection_set in sets:
+        for selection in selection_set.selections:
+            if isinstance(selection, AstField):
+                name = selection.name.value
+                if name == "__typename":
+                    continue
+                leaves.setdefault(name, None)
+                if selection.selection_set is not None:
+                    fields.setdefault(name, []).append(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode) and selection.type_condition:
+                fragments.setdefault(selection.type_condition.name.value, []).append(
+                    selection.selection_set
+                )
+    out: list[RequiredSelection] = []
+    for name in leaves:
+        sub = fields.get(name)
+        out.append(RequiredField(name, merge_required(sub, possible_of) if sub else None))
+    for type_condition, subs in fragments.items():
+        out.append(
+            RequiredFragment(
+                type_condition, merge_required(subs, possible_of), possible_of(type_condition)
+            )
+        )
+    if fragments:
+        out.insert(0, RequiredField("__typename"))
+    return tuple(out)
