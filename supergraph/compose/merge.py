@@ -59,6 +59,7 @@ def merge(subgraphs: list[SubgraphModel], report: Report) -> Supergraph:
             merged = merge_scalar(name, sources)
         if merged is not None:
             supergraph.types[name] = merged
+    _spread_interface_object_fields(supergraph, by_name)
     if "Query" not in supergraph.types:
         report.error(
             "NO_QUERIES",
@@ -71,6 +72,10 @@ def merge(subgraphs: list[SubgraphModel], report: Report) -> Supergraph:
         for join in merged_field.joins
     )
     supergraph.features = _features(supergraph)
+    if any(s.version >= (2, 8) for s in subgraphs):
+        supergraph.join_minor = 5
+    elif supergraph.uses_override_label:
+        supergraph.join_minor = 4
     return supergraph
 
 
@@ -450,6 +455,33 @@ def merge_applied(current: list[DirectiveNode], more: list[DirectiveNode]) -> li
         names.add(directive.name.value)
         out.append(directive)
     return out
+
+
+def _spread_interface_object_fields(supergraph: Supergraph, by_name: dict[str, Sources]) -> None:
+    """Fields an @interfaceObject adds to an interface also appear on every implementation."""
+    for name, sources in by_name.items():
+        interface = supergraph.types.get(name)
+        if interface is None or interface.kind != INTERFACE:
+            continue
+        added: list[str] = []
+        for _, model in sources:
+            if model.interface_object:
+                added.extend(f for f in model.fields if f not in added)
+        if not added:
+            continue
+        for merged_type in supergraph.types.values():
+            if name not in merged_type.interfaces:
+                continue
+            for field_name in added:
+                if field_name not in merged_type.fields:
+                    source = interface.fields[field_name]
+                    merged_type.fields[field_name] = MergedField(
+                        name=field_name,
+                        type=source.type,
+                        args=dict(source.args),
+                        description=source.description,
+                        joins=[JoinField(graph=None)],
+                    )
 
 
 def _features(supergraph: Supergraph) -> set[str]:

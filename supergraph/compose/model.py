@@ -94,6 +94,7 @@ class SubgraphModel:
     url: str
     graph: str
     fed2: bool
+    version: tuple[int, int] = (1, 0)
     types: dict[str, TypeModel] = field(default_factory=dict)
     # features other than federation linked by the subgraph (`@link(url: ".../authenticated/v0.1")`)
     uses: set[str] = field(default_factory=set)

@@ -56,6 +56,9 @@ def print_supergraph(supergraph: Supergraph) -> str:
         "link__Import": "scalar link__Import",
         "link__Purpose": _LINK_PURPOSE,
     }
+    if supergraph.join_minor >= 5:
+        types["join__ContextArgument"] = _CONTEXT_ARGUMENT
+        types["join__FieldValue"] = "scalar join__FieldValue"
     for feature, scalar in _FEATURE_SCALARS.items():
         if feature in supergraph.features:
             types[scalar] = f"scalar {scalar}"
@@ -83,8 +86,16 @@ _LINK_PURPOSE = '''enum link__Purpose {
 }'''
 
 
+_CONTEXT_ARGUMENT = """input join__ContextArgument {
+  name: String!
+  type: String!
+  context: String!
+  selection: join__FieldValue!
+}"""
+
+
 def _schema(supergraph: Supergraph) -> str:
-    join_version = "v0.4" if supergraph.uses_override_label else "v0.3"
+    join_version = f"v0.{supergraph.join_minor}"
     links = [
         '@link(url: "https://specs.apollo.dev/link/v1.0")',
         f'@link(url: "https://specs.apollo.dev/join/{join_version}", for: EXECUTION)',
@@ -108,8 +119,10 @@ def _directive_definitions(supergraph: Supergraph) -> dict[str, str]:
         "override: String",
         "usedOverridden: Boolean",
     ]
-    if supergraph.uses_override_label:
+    if supergraph.join_minor >= 4:
         field_args.append("overrideLabel: String")
+    if supergraph.join_minor >= 5:
+        field_args.append("contextArguments: [join__ContextArgument!]")
     definitions = {
         "join__enumValue": _directive(
             "join__enumValue", ["graph: join__Graph!"], "repeatable on ENUM_VALUE"
@@ -219,7 +232,7 @@ def _join_field(join: JoinField) -> str:
         args.append("usedOverridden: true")
     if join.override_label is not None:
         args.append(f"overrideLabel: {json.dumps(join.override_label)}")
-    return f"@join__field({', '.join(args)})"
+    return f"@join__field({', '.join(args)})" if args else "@join__field"
 
 
 def _type(merged: MergedType) -> str:

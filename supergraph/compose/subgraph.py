@@ -120,7 +120,7 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
     if document is None:
         return None
     subgraph = SubgraphModel(
-        name=name, url=url, graph=graph_enum_name(name), fed2=links.fed2, uses=set(links.specs)
+        name=name, url=url, graph=graph_enum_name(name), fed2=links.fed2, version=links.version, uses=set(links.specs)
     )
     definitions: dict[str, TypeModel] = {}
     defined: set[str] = set()
@@ -152,8 +152,8 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
         if model.name == "Query":
             for field_name in FEDERATION_QUERY_FIELDS:
                 model.fields.pop(field_name, None)
-        if not links.fed2 and model.name in ROOT_TYPES:
-            # Federation 1 often writes `extend type Query`; root types are never extensions
+        if not links.fed2:
+            # Federation 1 wrote `extend type` for entities owned elsewhere; Federation 2 has no such owner
             model.extension = False
         subgraph.types[model.name] = model
     # every subgraph answers queries (`_entities`, `_service`), so every subgraph has a Query type

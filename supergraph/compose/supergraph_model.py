@@ -76,6 +76,8 @@ class Supergraph:
     graphs: list[tuple[str, str, str]]  # (enum value, subgraph name, url)
     types: dict[str, MergedType] = field(default_factory=dict)
     uses_override_label: bool = False
+    # join spec minor version: 3, 4 (override labels) or 5 (subgraphs on federation v2.8 and later)
+    join_minor: int = 3
     features: set[str] = field(
         default_factory=set
     )  # tag, inaccessible, authenticated, requiresScopes, policy

@@ -29,7 +29,12 @@ def validate_subgraph(subgraph: SubgraphModel, report: Report) -> None:
     used: set[Selected] = set()
     for model in subgraph.types.values():
         for key in model.keys:
-            used.update(_check_key(subgraph, model, key.fields, report))
+            selected = _check_key(subgraph, model, key.fields, report)
+            used.update(selected)
+            if not subgraph.fed2:
+                # Federation 1 marked key fields of type extensions @external; they are resolvable here
+                for item in selected:
+                    subgraph.types[item.parent].fields[item.field].external = False
         for field in model.fields.values():
             coordinate = f"{model.name}.{field.name}"
             if field.requires is not None:

@@ -14,7 +14,7 @@ from supergraph.model import Supergraph
 from supergraph.transport import AsgiTransport, HttpTransport, SubgraphTransport
 from tests.fixtures.federation.classic.data import PRODUCTS, REVIEWS, USERS_BY_ID
 from tests.fixtures.federation.sdl import subgraphs_of, supergraph_sdl
-from tests.fixtures.federation.serve import RequestLog, asgi_apps, serve_http
+from tests.fixtures.federation.serve import RequestLog, asgi_apps, free_port, serve_http
 from tests.supergraph.execute.benchplan import bench_expected
 from tests.supergraph.execute.conftest import headers_for
 
@@ -238,3 +238,37 @@ async def test_mutations_end_to_end_run_in_order() -> None:
     )
     assert mutations.CALLS == ["ledger.addEntry:x", "audit.recordNote:y", "ledger.addEntry:z"]
     assert response == {"data": {"a": {"text": "x"}, "b": 2, "c": {"text": "z"}}}
+
+
+async def test_null_propagation_end_to_end() -> None:
+    # items: [Item!]! and score: Int! -- ratings breaks item 2's score, so data is null.
+    response = await _run("faults", "{ items { id score } }")
+    assert response["data"] is None
+    assert response["errors"][0]["path"] == ["items", 1, "score"]
+
+
+async def test_union_end_to_end() -> None:
+    query = '{ search(term: "e") { __typename ... on Book { title } ... on Shelf { label } } }'
+    response = await _run("abstract", query)
+    assert response == {
+        "data": {
+            "search": [
+                {"__typename": "Book", "title": "Dune"},
+                {"__typename": "Movie"},
+                {"__typename": "Book", "title": "Emma"},
+                {"__typename": "Shelf", "label": "shelf for e"},
+            ]
+        }
+    }
+
+
+async def test_down_subgraph_end_to_end_gives_partial_data() -> None:
+    async with serve_http(subgraphs_of("classic")) as urls:
+        urls = {**urls, "inventory": f"http://127.0.0.1:{free_port()}/graphql"}
+        response = await _run("classic", "{ topProducts(first: 2) { name inStock } }", urls=urls)
+    assert response["data"] == {
+        "topProducts": [{"name": p.name, "inStock": None} for p in PRODUCTS[:2]]
+    }
+    assert [e["extensions"] for e in response["errors"]] == [
+        {"code": "SUBREQUEST_HTTP_ERROR", "service": "inventory"}
+    ]
