@@ -46,11 +46,17 @@ class EncodedFetches:
         return entry
 
 
+class _Abandoned(Exception):
+    """The request leading a shared fetch was cancelled (its client went away)."""
+
+
 class InflightQueries:
     """Sends identical query requests that overlap in time once and shares the raw answer.
 
     Keyed by (subgraph, body, principal key): one principal never sees another's answer. Only
-    the raw bytes are shared; each waiter parses its own copy, since merging mutates it.
+    the raw bytes are shared; each waiter parses its own copy, since merging mutates it. The
+    first caller sends the request itself (no extra task on the common, unshared path); if it is
+    cancelled, the waiters send again rather than fail because another client went away.
     """
 
     def __init__(self) -> None:
@@ -64,9 +70,11 @@ class InflightQueries:
         principal_key: str,
     ) -> bytes:
         key = (transport.name, body, principal_key)
-        pending = self._pending.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
+        while (pending := self._pending.get(key)) is not None:
+            try:
+                return await asyncio.shield(pending)
+            except _Abandoned:
+                continue
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         future.add_done_callback(_consume)
         self._pending[key] = future
@@ -76,9 +84,7 @@ class InflightQueries:
             future.set_exception(exc)
             raise
         except BaseException:
-            future.set_exception(
-                TransportError(transport.name, f"request to '{transport.name}' was cancelled")
-            )
+            future.set_exception(_Abandoned())
             raise
         else:
             future.set_result(raw)

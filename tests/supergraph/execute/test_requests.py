@@ -72,3 +72,17 @@ async def test_waiters_share_a_failure_as_transport_error() -> None:
         with pytest.raises(TransportError):
             await task
     assert len(gate.sent) == 1
+
+
+async def test_waiters_send_again_when_the_first_caller_is_cancelled() -> None:
+    inflight, gate = InflightQueries(), _Gate()
+    leader = asyncio.create_task(inflight.send(gate, b"q", {}, "p"))
+    await asyncio.sleep(0)
+    follower = asyncio.create_task(inflight.send(gate, b"q", {}, "p"))
+    await asyncio.sleep(0)
+    leader.cancel()
+    await asyncio.sleep(0)
+    gate.release.set()
+    assert await follower == b'{"data":{}}'
+    assert leader.cancelled()
+    assert gate.sent == [b"q", b"q"]
