@@ -1,12 +1,178 @@
-"""A subset of Apollo's satisfiability check: every field reachable from a root query can be resolved."""
+"""A subset of Apollo's satisfiability check: every field reachable from a root can be resolved from there.
+
+Walks (subgraph, type) states from each subgraph's root fields. A field of an object type is satisfiable
+from a subgraph that resolves it, or by an entity jump to a subgraph that resolves it and declares a
+resolvable @key whose fields the current subgraph has. Requires-conditions and provides paths are
+approximated generously, so the check errs towards accepting.
+"""
 
 from __future__ import annotations
 
-from .model import SubgraphModel
+from collections import deque
+
+from .errors import Report
+from .fieldset import FieldSetError, parse_field_set
+from .model import INTERFACE, OBJECT, UNION, SubgraphModel
+from .subgraph import named_type
 from .supergraph_model import Supergraph
 
 
-def check_satisfiability(
-    subgraphs: list[SubgraphModel], supergraph: Supergraph, report: object
-) -> None:
-    return None
+def check_satisfiability(subgraphs: list[SubgraphModel], supergraph: Supergraph, report: Report) -> None:
+    by_name = {s.name: s for s in subgraphs}
+    overridden = _overridden(subgraphs)
+    provided = _provided(subgraphs)
+    seen: set[tuple[str, str]] = set()
+    reported: set[str] = set()
+    queue: deque[tuple[str, str, tuple[str, ...]]] = deque()
+    for root in ("Query", "Mutation"):
+        # the gateway starts a root field in any subgraph that resolves it
+        for subgraph in subgraphs:
+            model = subgraph.types.get(root)
+            for field in model.fields.values() if model else ():
+                if not field.external:
+                    queue.append((subgraph.name, named_type(field.type), (field.name,)))
+    while queue:
+        subgraph_name, type_name, path = queue.popleft()
+        if (subgraph_name, type_name) in seen or len(path) > 30:
+            continue
+        seen.add((subgraph_name, type_name))
+        subgraph = by_name[subgraph_name]
+        local = subgraph.types.get(type_name)
+        merged = supergraph.types.get(type_name)
+        if local is None or merged is None:
+            continue
+        if local.kind in (INTERFACE, UNION) or local.interface_object:
+            possible = local.members if local.kind == UNION else [
+                t.name for t in subgraph.types.values() if type_name in t.interfaces and t.kind == OBJECT
+            ]
+            for name in possible:
+                queue.append((subgraph_name, name, path))
+            continue
+        if local.kind != OBJECT:
+            continue
+        for field_name, merged_field in merged.fields.items():
+            field_path = (*path, field_name)
+            target = named_type(merged_field.type)
+            own = local.fields.get(field_name)
+            if own is not None and (
+                (not own.external or (type_name, field_name) in provided[subgraph_name])
+                and (type_name, field_name, subgraph_name) not in overridden
+            ):
+                queue.append((subgraph_name, target, field_path))
+                continue
+            jumps = _jumps(subgraphs, subgraph, type_name, field_name, overridden)
+            if jumps:
+                for other in jumps:
+                    queue.append((other.name, target, field_path))
+                continue
+            if merged_field.joins and all(j.graph is None for j in merged_field.joins):
+                continue  # added by an @interfaceObject: resolved through the interface's entity
+            coordinate = f"{type_name}.{field_name}"
+            if coordinate in reported:
+                continue
+            reported.add(coordinate)
+            report.error(
+                "SATISFIABILITY_ERROR",
+                _message(subgraphs, subgraph, type_name, field_name, field_path),
+                (subgraph_name,),
+                coordinate,
+            )
+
+
+def _jumps(
+    subgraphs: list[SubgraphModel],
+    current: SubgraphModel,
+    type_name: str,
+    field_name: str,
+    overridden: set[tuple[str, str, str]],
+) -> list[SubgraphModel]:
+    local = current.types[type_name]
+    out = []
+    for other in subgraphs:
+        if other is current:
+            continue
+        model = other.types.get(type_name)
+        if model is None or field_name not in model.fields:
+            continue
+        if model.fields[field_name].external or (type_name, field_name, other.name) in overridden:
+            continue
+        for key in model.keys:
+            if key.resolvable and _has_key_fields(local.fields, key.fields):
+                out.append(other)
+                break
+    return out
+
+
+def _has_key_fields(fields: dict[str, object], key: str) -> bool:
+    try:
+        selection = parse_field_set(key)
+    except FieldSetError:
+        return False
+    return all(getattr(s, "name", None) is None or s.name.value in fields for s in selection.selections)  # type: ignore[attr-defined]
+
+
+def _overridden(subgraphs: list[SubgraphModel]) -> set[tuple[str, str, str]]:
+    out: set[tuple[str, str, str]] = set()
+    for subgraph in subgraphs:
+        for model in subgraph.types.values():
+            for field in model.fields.values():
+                if field.override and field.override_label is None:
+                    out.add((model.name, field.name, field.override))
+    return out
+
+
+def _provided(subgraphs: list[SubgraphModel]) -> dict[str, set[tuple[str, str]]]:
+    out: dict[str, set[tuple[str, str]]] = {}
+    for subgraph in subgraphs:
+        provided: set[tuple[str, str]] = set()
+        for model in subgraph.types.values():
+            for field in model.fields.values():
+                if field.provides is None:
+                    continue
+                target = named_type(field.type)
+                try:
+                    selection = parse_field_set(field.provides)
+                except FieldSetError:
+                    continue
+                for item in selection.selections:
+                    name = getattr(getattr(item, "name", None), "value", None)
+                    if name:
+                        provided.add((target, name))
+                        for candidate in subgraph.types.values():
+                            if target in candidate.interfaces:
+                                provided.add((candidate.name, name))
+        out[subgraph.name] = provided
+    return out
+
+
+def _message(
+    subgraphs: list[SubgraphModel], current: SubgraphModel, type_name: str, field_name: str, path: tuple[str, ...]
+) -> str:
+    query = "{\n"
+    for depth, name in enumerate(path):
+        query += "  " * (depth + 1) + name + (" {\n" if depth < len(path) - 1 else "\n")
+    for depth in range(len(path) - 1, 0, -1):
+        query += "  " * depth + "}\n"
+    query += "}"
+    coordinate = f"{type_name}.{field_name}"
+    reasons = [f'cannot find field "{coordinate}".']
+    for other in subgraphs:
+        model = other.types.get(type_name)
+        if other is current or model is None or field_name not in model.fields:
+            continue
+        if not any(k.resolvable for k in model.keys):
+            reasons.append(
+                f'cannot move to subgraph "{other.name}", which has field "{coordinate}", because type '
+                f'"{type_name}" has no @key defined in subgraph "{other.name}".'
+            )
+        else:
+            reasons.append(
+                f'cannot move to subgraph "{other.name}", which has field "{coordinate}", because none of the '
+                f'@key defined on "{type_name}" in subgraph "{other.name}" can be resolved from subgraph '
+                f'"{current.name}".'
+            )
+    listed = "\n".join(f"  - {r}" for r in reasons)
+    return (
+        f"The following supergraph API query:\n{query}\ncannot be satisfied by the subgraphs because:\n"
+        f'- from subgraph "{current.name}":\n{listed}'
+    )
