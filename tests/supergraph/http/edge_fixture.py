@@ -179,7 +179,10 @@ class UsersMutation:
     def login(self, info: Info, input: LoginInput) -> AuthPayload:
         identity = _identity(info)
         for account in identity.accounts.values():
-            if input.login in (account.username, account.email) and input.password == account.password:
+            if (
+                input.login in (account.username, account.email)
+                and input.password == account.password
+            ):
                 return identity.payload(account)
         raise _error("wrong login or password", "INVALID_CREDENTIALS")
 
@@ -200,9 +203,7 @@ class UsersMutation:
         return identity.refresh_tokens.pop(refresh_token or "", None) is not None
 
 
-USERS_SCHEMA = strawberry.federation.Schema(
-    query=UsersQuery, mutation=UsersMutation
-)
+USERS_SCHEMA = strawberry.federation.Schema(query=UsersQuery, mutation=UsersMutation)
 
 
 # ---------------------------------------------------------------- catalog subgraph schema

@@ -56,7 +56,9 @@ class EdgeStack:
 
     def require_loaded(self) -> None:
         if not self.loaded:
-            pytest.skip("supergraph.plan.QueryPlanner has not landed yet: no snapshot to execute on")
+            pytest.skip(
+                "supergraph.plan.QueryPlanner has not landed yet: no snapshot to execute on"
+            )
 
     def clear(self) -> None:
         for received in self.received.values():
@@ -79,7 +81,10 @@ def settings_for(urls: dict[str, str], **changes: Any) -> Settings:
 async def served_subgraphs() -> AsyncIterator[tuple[Identity, dict[str, Received], dict[str, str]]]:
     identity = default_identity()
     received = {"users": Received(), "catalog": Received()}
-    apps = {"users": users_app(identity, received["users"]), "catalog": catalog_app(received["catalog"])}
+    apps = {
+        "users": users_app(identity, received["users"]),
+        "catalog": catalog_app(received["catalog"]),
+    }
     async with serve_http({}, extra_apps=apps) as urls:
         yield identity, received, urls
 
@@ -112,4 +117,4 @@ async def app_over(
         yield EdgeStack(app, gateway, settings, identity, received, urls, loaded)
     finally:
         await gateway.close()
-        await app.state.edge.authenticator.api_keys.users.close()
+        await app.state.users.close()

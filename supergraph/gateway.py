@@ -1,0 +1,234 @@
+"""The gateway: an immutable snapshot of supergraph, planner, executor and transports, swapped."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
+
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
+
+from core.config import Settings
+from supergraph.authz.walk import RequirementSource, denied_fields
+from supergraph.execute.executor import Executor
+from supergraph.model import Supergraph
+from supergraph.plan.nodes import QueryPlan
+from supergraph.transport.base import SubgraphTransport
+from supergraph.transport.factory import create_transport
+
+log = logging.getLogger(__name__)
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+TransportFactory = Callable[[str, str, float], SubgraphTransport]
+
+
+class BoundedCache(Generic[K, V]):
+    """A small LRU map: the request path reads and writes it without locks (one event loop)."""
+
+    __slots__ = ("_items", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> V:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.limit:
+            self._items.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """A query text parsed and validated against the API schema (errors instead when it is not)."""
+
+    document: DocumentNode | None
+    syntax_errors: tuple[GraphQLError, ...] = ()
+    validation_errors: tuple[GraphQLError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.document is not None and not self.syntax_errors and not self.validation_errors
+
+
+@dataclass(frozen=True, eq=False)
+class GatewaySnapshot:
+    """Everything one request needs, fixed for its whole life even if a new supergraph loads."""
+
+    version: int
+    supergraph: Supergraph
+    planner: Any  # supergraph.plan.QueryPlanner
+    executor: Executor
+    transports: Mapping[str, SubgraphTransport]
+    cache_size: int = 1000
+    _documents: BoundedCache[str, PreparedDocument] = field(init=False)
+    _denied: BoundedCache[tuple[Any, ...], frozenset[int]] = field(init=False)
+    _plans: BoundedCache[tuple[Any, ...], QueryPlan] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_documents", BoundedCache(self.cache_size))
+        object.__setattr__(self, "_denied", BoundedCache(self.cache_size * 4))
+        object.__setattr__(self, "_plans", BoundedCache(self.cache_size * 2))
+
+    @property
+    def api_schema(self) -> GraphQLSchema:
+        return self.supergraph.api_schema
+
+    def prepare(self, query: str) -> PreparedDocument:
+        """Parse and validate `query`, once per snapshot and query text."""
+        cached = self._documents.get(query)
+        if cached is not None:
+            return cached
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            return self._documents.put(query, PreparedDocument(None, syntax_errors=(error,)))
+        errors = validate(self.api_schema, document)
+        return self._documents.put(
+            query, PreparedDocument(document, validation_errors=tuple(errors))
+        )
+
+    def denied(
+        self,
+        query: str,
+        document: DocumentNode,
+        operation_name: str | None,
+        authenticated: bool,
+        scopes: frozenset[str],
+    ) -> frozenset[int]:
+        """Offsets of the fields this principal may not read (cached per operation and scopes)."""
+        if not self.supergraph.has_auth:
+            return frozenset()
+        key = (query, operation_name, authenticated, scopes)
+        cached = self._denied.get(key)
+        if cached is not None:
+            return cached
+        result = denied_fields(
+            cast(RequirementSource, self.supergraph),
+            document,
+            operation_name,
+            authenticated=authenticated,
+            scopes=scopes,
+        )
+        return self._denied.put(key, result)
+
+    def plan(
+        self, query: str, document: DocumentNode, operation_name: str | None, denied: frozenset[int]
+    ) -> QueryPlan:
+        key = (query, operation_name, denied)
+        cached = self._plans.get(key)
+        if cached is not None:
+            return cached
+        return self._plans.put(key, self.planner.plan(document, operation_name, denied))
+
+
+class Gateway:
+    """Holds the current snapshot; `load` builds the next one and swaps it in one assignment.
+
+    A request reads `gateway.snapshot` once at its start and uses only that object, so a swap
+    never changes what a running request sees. Transports are shared between snapshots while a
+    subgraph keeps its URL; a transport no longer used is closed after a grace period that lets
+    the requests still running on the old snapshot finish.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transports: Mapping[str, SubgraphTransport] | None = None,
+        transport_factory: TransportFactory | None = None,
+        cache_size: int = 1000,
+        mask_subgraph_errors: bool | None = None,
+    ) -> None:
+        self.settings = settings
+        self._overrides = dict(transports or {})
+        self._factory: TransportFactory = transport_factory or create_transport
+        self._cache_size = cache_size
+        self._mask = (
+            settings.is_production if mask_subgraph_errors is None else mask_subgraph_errors
+        )
+        self._snapshot: GatewaySnapshot | None = None
+        self._by_url: dict[tuple[str, str], SubgraphTransport] = {}
+        self._load_lock = asyncio.Lock()
+        self._retiring: set[asyncio.Task[None]] = set()
+
+    @property
+    def snapshot(self) -> GatewaySnapshot | None:
+        return self._snapshot
+
+    def subgraph_url(self, name: str, declared: str) -> str:
+        """`SUBGRAPH_<NAME>_URL` wins over the URL the supergraph declares."""
+        return self.settings.subgraph_urls.get(name.lower(), declared)
+
+    async def load(self, sdl: str) -> GatewaySnapshot:
+        """Build a snapshot from a supergraph SDL and make it current; errors leave the old one."""
+        async with self._load_lock:
+            from supergraph.plan import QueryPlanner  # type: ignore[attr-defined]
+
+            supergraph = Supergraph.from_sdl(sdl)
+            planner = QueryPlanner(supergraph)
+            transports: dict[str, SubgraphTransport] = {}
+            used: set[tuple[str, str]] = set()
+            for name, info in supergraph.subgraphs.items():
+                override = self._overrides.get(name)
+                if override is not None:
+                    transports[name] = override
+                    continue
+                url = self.subgraph_url(name, info.url)
+                key = (name, url)
+                transport = self._by_url.get(key)
+                if transport is None:
+                    transport = self._factory(name, url, self.settings.subgraph_timeout_seconds)
+                    self._by_url[key] = transport
+                transports[name] = transport
+                used.add(key)
+            executor = Executor(transports, supergraph.api_schema, mask_subgraph_errors=self._mask)
+            previous = self._snapshot
+            snapshot = GatewaySnapshot(
+                version=(previous.version + 1) if previous else 1,
+                supergraph=supergraph,
+                planner=planner,
+                executor=executor,
+                transports=transports,
+                cache_size=self._cache_size,
+            )
+            self._snapshot = snapshot
+            unused = [key for key in self._by_url if key not in used]
+            stale = [self._by_url.pop(key) for key in unused]
+            if stale:
+                task = asyncio.create_task(self._retire(stale))
+                self._retiring.add(task)
+                task.add_done_callback(self._retiring.discard)
+            log.info(
+                "supergraph loaded",
+                extra={"version": snapshot.version, "subgraphs": sorted(transports)},
+            )
+            return snapshot
+
+    async def _retire(self, transports: list[SubgraphTransport]) -> None:
+        await asyncio.sleep(self.settings.subgraph_timeout_seconds + 1)
+        await asyncio.gather(*(t.close() for t in transports), return_exceptions=True)
+
+    async def close(self) -> None:
+        """Close every transport (overrides included) and forget the snapshot."""
+        for task in list(self._retiring):
+            task.cancel()
+        transports = list(self._by_url.values()) + list(self._overrides.values())
+        self._by_url.clear()
+        self._snapshot = None
+        await asyncio.gather(*(t.close() for t in transports), return_exceptions=True)

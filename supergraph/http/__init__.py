@@ -1,0 +1,1 @@
+"""The gateway's HTTP edge: GraphQL over HTTP, health, CSRF, CORS, sessions and GraphiQL."""
