@@ -141,15 +141,10 @@ class RepresentationBuilder:
                 names = flat.get(obj.get("__typename"))  # type: ignore[arg-type]
                 if names is None:
                     continue
-                representation = {}
-                for name in names:
-                    value = obj.get(name, _MISSING)
-                    if value is _MISSING:
-                        representation = None
-                        break
-                    representation[name] = value
-                if representation is None:
-                    continue
+                try:
+                    representation = {name: obj[name] for name in names}
+                except KeyError:
+                    continue  # a key field is missing: this object cannot be resolved
                 if self._typename is not None or "__typename" not in representation:
                     representation = self._typed(representation, obj)
                     if representation is None:
