@@ -29,6 +29,8 @@ class Position:
     sel: Selections
     path: tuple[str, ...]
     provided: Provided | None = None
+    # the object's __typename is already selected (by an abstract parent, or earlier data)
+    typename_known: bool = False
 
 
 def provided_tree(selection_set: SelectionSetNode) -> Provided:
@@ -138,9 +140,15 @@ class GroupBuilder:
     # ------------------------------------------------------------ positions
 
     def local(self, pos: Position, type_name: str, name: str) -> bool:
+        """Whether the position's subgraph gives the field without an entity call."""
         if pos.provided is not None and name in pos.provided:
             return True
-        return self.index.resolvable(pos.group.service, type_name, name)
+        service = pos.group.service
+        if not self.index.resolvable(service, type_name, name):
+            return False
+        source = self.index.source(service, type_name, name)
+        # A field with @requires gets its required fields only in a representation.
+        return source is None or source.requires is None
 
     def add_local(self, pos: Position, type_name: str, f: NField) -> None:
         info = self.index.type(type_name)
@@ -212,7 +220,7 @@ class GroupBuilder:
                 if id(f) not in handled and f.name != "__typename"
             ]
             if fields:
-                sub = Position(pos.group, pos.sel.fragment(runtime), pos.path, pos.provided)
+                sub = Position(pos.group, pos.sel.fragment(runtime), pos.path, pos.provided, True)
                 self.plan_fields(sub, runtime, fields)
 
     def plan_interface_object(
@@ -258,7 +266,7 @@ class GroupBuilder:
                 if id(f) not in handled and f.name != "__typename"
             ]
             if fields:
-                sub = Position(inner.group, inner.sel.fragment(runtime), pos.path)
+                sub = Position(inner.group, inner.sel.fragment(runtime), pos.path, None, True)
                 self.plan_fields(sub, runtime, fields)
 
     def _has_type_specific(self, selections: list[NSelection], interface: str) -> bool:
@@ -278,8 +286,12 @@ class GroupBuilder:
         service = pos.group.service
         options: list[tuple[tuple[int, int, int, int], str, str, Key]] = []
         for order, (graph, via) in enumerate(index.resolvers(type_name, f.name)):
-            if graph == service or not index.keys(graph, via):
+            if not index.keys(graph, via):
                 continue
+            if graph == service:
+                source = index.source(graph, via, f.name)
+                if source is None or source.requires is None:
+                    continue
             key = self._pick_key(pos, type_name, graph, via)
             key_local = all(self.local(pos, type_name, n) for n in _top_names(key.fields))
             existing = any(
@@ -328,7 +340,8 @@ class GroupBuilder:
         touched = {pos.group.id}
         self._touched.append(touched)
         try:
-            pos.sel.field("__typename", "__typename")
+            if not pos.typename_known:
+                pos.sel.field("__typename", "__typename")
             self.plan_selection(pos, type_name, internal_selections(key.fields))
             if requires is not None:
                 self.plan_selection(pos, type_name, internal_selections(requires))
@@ -348,7 +361,7 @@ class GroupBuilder:
         if requires is not None:
             group.add_requirement(via, requires, possible)
         self._touch(group)
-        return Position(group, group.selections.fragment(via), pos.path)
+        return Position(group, group.selections.fragment(via), pos.path, None, True)
 
 
 def _top_names(selection_set: SelectionSetNode) -> list[str]:
