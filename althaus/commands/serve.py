@@ -27,7 +27,7 @@ def command(service: str, host: str | None, port: int | None) -> None:
     configure_logging(service, settings.log_level)
     app = create_service_app(service, settings)
     bind_host = host or settings.host
-    bind_port = port or SERVICES[service]
+    bind_port = port or (settings.port if service == "gateway" else SERVICES[service])
     click.echo(f"Serving {service} on http://{bind_host}:{bind_port}", err=True)
     uvicorn.run(
         app,
