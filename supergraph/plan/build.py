@@ -31,6 +31,15 @@ class Position:
     provided: Provided | None = None
     # the object's __typename is already selected (by an abstract parent, or earlier data)
     typename_known: bool = False
+    # the client's fields of this object by response key, to keep internal fields apart
+    client: dict[str, NField] | None = None
+
+    def internal_key(self, name: str) -> str:
+        """The response key of a field the planner needs: its name, unless the client took it."""
+        taken = self.client.get(name) if self.client else None
+        if taken is None or (taken.name == name and not taken.arguments):
+            return name
+        return f"{name}__internal"
 
 
 def provided_tree(selection_set: SelectionSetNode) -> Provided:
@@ -184,7 +193,14 @@ class GroupBuilder:
             self.plan_abstract(pos, type_name, selections)
 
     def plan_fields(self, pos: Position, type_name: str, fields: list[NField]) -> None:
+        client = {f.key: f for f in fields if not f.internal}
+        if client:
+            pos.client = {**pos.client, **client} if pos.client else client
         for f in fields:
+            if f.internal:
+                key = pos.internal_key(f.name)
+                if key != f.key:
+                    f = NField(key, f.name, f.arguments, f.conditions, f.selections, f.loc, True)
             if f.name == "__typename":
                 if self.index.is_abstract(type_name):
                     pos.sel.field("__typename", "__typename")
@@ -220,7 +236,9 @@ class GroupBuilder:
                 if id(f) not in handled and f.name != "__typename"
             ]
             if fields:
-                sub = Position(pos.group, pos.sel.fragment(runtime), pos.path, pos.provided, True)
+                sub = Position(
+                    pos.group, pos.sel.fragment(runtime), pos.path, pos.provided, True, pos.client
+                )
                 self.plan_fields(sub, runtime, fields)
 
     def plan_interface_object(
@@ -266,7 +284,9 @@ class GroupBuilder:
                 if id(f) not in handled and f.name != "__typename"
             ]
             if fields:
-                sub = Position(inner.group, inner.sel.fragment(runtime), pos.path, None, True)
+                sub = Position(
+                    inner.group, inner.sel.fragment(runtime), pos.path, None, True, pos.client
+                )
                 self.plan_fields(sub, runtime, fields)
 
     def _has_type_specific(self, selections: list[NSelection], interface: str) -> bool:
@@ -357,11 +377,16 @@ class GroupBuilder:
             if self.index.is_abstract(via)
             else frozenset()
         )
-        group.add_requirement(via, key.fields, possible)
+        aliases = {
+            name: pos.internal_key(name)
+            for name in _top_names(key.fields) + (_top_names(requires) if requires else [])
+            if pos.internal_key(name) != name
+        }
+        group.add_requirement(via, key.fields, possible, aliases)
         if requires is not None:
-            group.add_requirement(via, requires, possible)
+            group.add_requirement(via, requires, possible, aliases)
         self._touch(group)
-        return Position(group, group.selections.fragment(via), pos.path, None, True)
+        return Position(group, group.selections.fragment(via), pos.path, None, True, pos.client)
 
 
 def _top_names(selection_set: SelectionSetNode) -> list[str]:

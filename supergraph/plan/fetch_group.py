@@ -155,14 +155,22 @@ class FetchGroup:
     selections: Selections = field(default_factory=Selections)
     # representation type -> (key and @requires selections, possible runtime types)
     requires: dict[str, tuple[list[SelectionSetNode], frozenset[str]]] = field(default_factory=dict)
+    # representation type -> {field name: key it has in merged data} where they differ
+    required_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     representation_typename: str | None = None
     # conditions of each top-level selection: a group whose every selection shares them is
     # wrapped in a ConditionNode
     entry_conditions: list[Conditions] = field(default_factory=list)
 
     def add_requirement(
-        self, type_condition: str, fields: SelectionSetNode, possible: frozenset[str]
+        self,
+        type_condition: str,
+        fields: SelectionSetNode,
+        possible: frozenset[str],
+        aliases: dict[str, str] | None = None,
     ) -> None:
+        if aliases:
+            self.required_aliases.setdefault(type_condition, {}).update(aliases)
         entry = self.requires.get(type_condition)
         if entry is None:
             self.requires[type_condition] = ([fields], possible)
@@ -199,7 +207,13 @@ class FetchGroup:
             requires = tuple(
                 RequiredFragment(
                     type_condition,
-                    (RequiredField("__typename"), *merge_required(sets, possible_of)),
+                    (
+                        RequiredField("__typename"),
+                        *_aliased(
+                            merge_required(sets, possible_of),
+                            self.required_aliases.get(type_condition, {}),
+                        ),
+                    ),
                     possible,
                 )
                 for type_condition, (sets, possible) in self.requires.items()
@@ -220,6 +234,19 @@ class FetchGroup:
             variable_usages=usages,
             id=self.id,
         )
+
+
+def _aliased(
+    selections: tuple[RequiredSelection, ...], aliases: dict[str, str]
+) -> tuple[RequiredSelection, ...]:
+    if not aliases:
+        return selections
+    return tuple(
+        RequiredField(s.name, s.selections, aliases[s.name])
+        if isinstance(s, RequiredField) and s.name in aliases
+        else s
+        for s in selections
+    )
 
 
 def merge_required(

@@ -31,6 +31,9 @@ class RequiredField:
 
     name: str
     selections: tuple[RequiredSelection, ...] | None = None
+    # Extension: the key the field was fetched under in merged data when the client used `name`
+    # as the response key of another field (the representation still carries it as `name`).
+    alias: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,12 +111,13 @@ def _required_lines(
     pad = _INDENT * depth
     for selection in selections:
         if isinstance(selection, RequiredField):
+            name = f"{selection.alias}: {selection.name}" if selection.alias else selection.name
             if selection.selections:
-                lines.append(f"{pad}{selection.name} {{")
+                lines.append(f"{pad}{name} {{")
                 _required_lines(selection.selections, depth + 1, lines)
                 lines.append(pad + "}")
             else:
-                lines.append(pad + selection.name)
+                lines.append(pad + name)
         else:
             lines.append(f"{pad}... on {selection.type_condition} {{")
             _required_lines(selection.selections, depth + 1, lines)
@@ -167,6 +168,8 @@ def _node_json(node: PlanNode) -> dict[str, Any]:
 def _required_json(selection: RequiredSelection) -> dict[str, Any]:
     if isinstance(selection, RequiredField):
         out: dict[str, Any] = {"kind": "Field", "name": selection.name}
+        if selection.alias:
+            out["alias"] = selection.alias
         if selection.selections:
             out["selections"] = [_required_json(s) for s in selection.selections]
         return out

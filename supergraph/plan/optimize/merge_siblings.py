@@ -58,6 +58,8 @@ def _absorb(target: FetchGroup, source: FetchGroup) -> None:
     target.selections.merge(source.selections)
     for type_condition, (sets, possible) in source.requires.items():
         for fields in sets:
-            target.add_requirement(type_condition, fields, possible)
+            target.add_requirement(
+                type_condition, fields, possible, source.required_aliases.get(type_condition)
+            )
     target.deps = target.deps | source.deps
     target.entry_conditions.extend(source.entry_conditions)
