@@ -16,7 +16,7 @@ class SdlFetchError(Exception):
     code = "SUBGRAPH_SDL_UNAVAILABLE"
 
     def __init__(self, subgraph: str, url: str, problem: str) -> None:
-        super().__init__(f'[{subgraph}] could not fetch the SDL from {url}: {problem}')
+        super().__init__(f"[{subgraph}] could not fetch the SDL from {url}: {problem}")
         self.subgraph = subgraph
         self.url = url
 
@@ -44,14 +44,18 @@ async def fetch_sdl(
         body = response.json()
         sdl = body["data"]["_service"]["sdl"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise SdlFetchError(name, url, "the answer has no data._service.sdl (is it a federation subgraph?)") from exc
+        raise SdlFetchError(
+            name, url, "the answer has no data._service.sdl (is it a federation subgraph?)"
+        ) from exc
     if not isinstance(sdl, str):
         raise SdlFetchError(name, url, "data._service.sdl is not a string")
     return sdl
 
 
 async def fetch_all(
-    subgraphs: Mapping[str, str], headers: Mapping[str, Mapping[str, str]] | None = None, timeout: float = 10.0
+    subgraphs: Mapping[str, str],
+    headers: Mapping[str, Mapping[str, str]] | None = None,
+    timeout: float = 10.0,
 ) -> dict[str, str]:
     """Fetch every subgraph's SDL concurrently: name -> SDL. Raises the first SdlFetchError."""
     async with httpx.AsyncClient(timeout=timeout) as client:

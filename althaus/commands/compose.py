@@ -26,8 +26,15 @@ CORE_SUBGRAPHS = ("users", "system", "analytics", "plugins")
     help="A subgraph to compose: NAME=http://host/graphql, or NAME=path/to/schema.graphql. Repeatable. "
     "Default: the core subgraphs users, system, analytics and plugins at their configured URLs.",
 )
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default stdout).")
-@click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for each subgraph's SDL.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here (default stdout).",
+)
+@click.option(
+    "--timeout", default=10.0, show_default=True, help="Seconds to wait for each subgraph's SDL."
+)
 def command(subgraphs: tuple[str, ...], out: Path | None, timeout: float) -> None:
     """Compose subgraph SDLs into a Federation 2 supergraph SDL (join spec).
 
@@ -36,20 +43,26 @@ def command(subgraphs: tuple[str, ...], out: Path | None, timeout: float) -> Non
     """
     settings = Settings.from_env()
     targets = _targets(subgraphs, settings)
-    remote = {name: where for name, where in targets.items() if where.startswith(("http://", "https://"))}
+    remote = {
+        name: where for name, where in targets.items() if where.startswith(("http://", "https://"))
+    }
     definitions: list[SubgraphDefinition] = []
     sdls: dict[str, str] = {}
     for name, where in targets.items():
         if name not in remote:
             path = Path(where)
             if not path.is_file():
-                raise click.UsageError(f"subgraph {name}: {where} is neither an http(s) URL nor a readable file")
+                raise click.UsageError(
+                    f"subgraph {name}: {where} is neither an http(s) URL nor a readable file"
+                )
             sdls[name] = path.read_text(encoding="utf-8")
     if remote:
         click.echo(f"fetching SDL from {len(remote)} subgraph(s)...", err=True)
         headers = {}
         if settings.internal_token_secret:
-            headers = {n: headers_for(Principal.guest(), n, settings.internal_token_secret) for n in remote}
+            headers = {
+                n: headers_for(Principal.guest(), n, settings.internal_token_secret) for n in remote
+            }
         try:
             sdls.update(asyncio.run(fetch_all(remote, headers, timeout)))
         except SdlFetchError as exc:
@@ -64,7 +77,9 @@ def command(subgraphs: tuple[str, ...], out: Path | None, timeout: float) -> Non
     if result.supergraph_sdl is None:
         for error in result.errors:
             click.echo(f"error: {error}", err=True)
-        click.echo(f"althaus compose: composition failed with {len(result.errors)} error(s)", err=True)
+        click.echo(
+            f"althaus compose: composition failed with {len(result.errors)} error(s)", err=True
+        )
         sys.exit(1)
     text = result.supergraph_sdl + "\n"
     if out is None:

@@ -94,7 +94,7 @@ def merge_enum(
             f'None of the values of enum type "{name}" are defined consistently in all the '
             "subgraphs defining that type. "
             "As only values common to all subgraphs are merged, this would result in an empty "
-            "type.",
+            f"type (defined in subgraphs {quote_list(names)}).",
             tuple(names),
             name,
         )
@@ -199,7 +199,7 @@ def merge_input(name: str, sources: Sources, report: Report) -> MergedType | Non
             f'None of the fields of input object type "{name}" are consistently defined in all '
             "the subgraphs defining "
             "that type. As only fields common to all subgraphs are merged, this would result in "
-            "an empty type.",
+            f"an empty type (defined in subgraphs {quote_list(subgraph_names)}).",
             tuple(subgraph_names),
             name,
         )

@@ -17,7 +17,9 @@ from .subgraph import named_type
 from .supergraph_model import Supergraph
 
 
-def check_satisfiability(subgraphs: list[SubgraphModel], supergraph: Supergraph, report: Report) -> None:
+def check_satisfiability(
+    subgraphs: list[SubgraphModel], supergraph: Supergraph, report: Report
+) -> None:
     by_name = {s.name: s for s in subgraphs}
     overridden = _overridden(subgraphs)
     provided = _provided(subgraphs)
@@ -42,9 +44,15 @@ def check_satisfiability(subgraphs: list[SubgraphModel], supergraph: Supergraph,
         if local is None or merged is None:
             continue
         if local.kind in (INTERFACE, UNION) or local.interface_object:
-            possible = local.members if local.kind == UNION else [
-                t.name for t in subgraph.types.values() if type_name in t.interfaces and t.kind == OBJECT
-            ]
+            possible = (
+                local.members
+                if local.kind == UNION
+                else [
+                    t.name
+                    for t in subgraph.types.values()
+                    if type_name in t.interfaces and t.kind == OBJECT
+                ]
+            )
             for name in possible:
                 queue.append((subgraph_name, name, path))
             continue
@@ -108,7 +116,9 @@ def _has_key_fields(fields: dict[str, object], key: str) -> bool:
         selection = parse_field_set(key)
     except FieldSetError:
         return False
-    return all(getattr(s, "name", None) is None or s.name.value in fields for s in selection.selections)  # type: ignore[attr-defined]
+    return all(
+        getattr(s, "name", None) is None or s.name.value in fields for s in selection.selections
+    )  # type: ignore[attr-defined]
 
 
 def _overridden(subgraphs: list[SubgraphModel]) -> set[tuple[str, str, str]]:
@@ -146,7 +156,11 @@ def _provided(subgraphs: list[SubgraphModel]) -> dict[str, set[tuple[str, str]]]
 
 
 def _message(
-    subgraphs: list[SubgraphModel], current: SubgraphModel, type_name: str, field_name: str, path: tuple[str, ...]
+    subgraphs: list[SubgraphModel],
+    current: SubgraphModel,
+    type_name: str,
+    field_name: str,
+    path: tuple[str, ...],
 ) -> str:
     query = "{\n"
     for depth, name in enumerate(path):
@@ -162,17 +176,21 @@ def _message(
             continue
         if not any(k.resolvable for k in model.keys):
             reasons.append(
-                f'cannot move to subgraph "{other.name}", which has field "{coordinate}", because type '
+                f'cannot move to subgraph "{other.name}", which has field "{coordinate}", because '
+                "type "
                 f'"{type_name}" has no @key defined in subgraph "{other.name}".'
             )
         else:
             reasons.append(
-                f'cannot move to subgraph "{other.name}", which has field "{coordinate}", because none of the '
-                f'@key defined on "{type_name}" in subgraph "{other.name}" can be resolved from subgraph '
+                f'cannot move to subgraph "{other.name}", which has field "{coordinate}", because '
+                "none of the "
+                f'@key defined on "{type_name}" in subgraph "{other.name}" can be resolved from '
+                "subgraph "
                 f'"{current.name}".'
             )
     listed = "\n".join(f"  - {r}" for r in reasons)
     return (
-        f"The following supergraph API query:\n{query}\ncannot be satisfied by the subgraphs because:\n"
+        f"The following supergraph API query:\n{query}\ncannot be satisfied by the subgraphs "
+        "because:\n"
         f'- from subgraph "{current.name}":\n{listed}'
     )

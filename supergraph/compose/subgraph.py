@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from graphql import GraphQLSyntaxError, parse
 from graphql.language import (
     BooleanValueNode,
@@ -41,7 +40,6 @@ from .model import (
     INPUT_OBJECT,
     INTERFACE,
     OBJECT,
-    ROOT_TYPES,
     SCALAR,
     UNION,
     ArgumentModel,
@@ -120,7 +118,12 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
     if document is None:
         return None
     subgraph = SubgraphModel(
-        name=name, url=url, graph=graph_enum_name(name), fed2=links.fed2, version=links.version, uses=set(links.specs)
+        name=name,
+        url=url,
+        graph=graph_enum_name(name),
+        fed2=links.fed2,
+        version=links.version,
+        uses=set(links.specs),
     )
     definitions: dict[str, TypeModel] = {}
     defined: set[str] = set()

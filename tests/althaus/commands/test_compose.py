@@ -37,7 +37,9 @@ def subgraph_url() -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(GraphQL(schema), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(GraphQL(schema), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -56,7 +58,15 @@ def test_compose_fetches_sdl_over_http_and_files(subgraph_url: str, tmp_path: Pa
     )
     out = tmp_path / "supergraph.graphql"
     result = CliRunner().invoke(
-        command, ["--subgraph", f"products={subgraph_url}", "--subgraph", f"reviews={reviews}", "--out", str(out)]
+        command,
+        [
+            "--subgraph",
+            f"products={subgraph_url}",
+            "--subgraph",
+            f"reviews={reviews}",
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     sdl = out.read_text()
@@ -87,7 +97,9 @@ def test_compose_reports_unreachable_subgraph_with_exit_code_2() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = CliRunner().invoke(command, ["--subgraph", f"gone=http://127.0.0.1:{port}/graphql", "--timeout", "2"])
+    result = CliRunner().invoke(
+        command, ["--subgraph", f"gone=http://127.0.0.1:{port}/graphql", "--timeout", "2"]
+    )
     assert result.exit_code == 2
     assert "SUBGRAPH_SDL_UNAVAILABLE" in result.stderr
 

@@ -1,0 +1,158 @@
+"""Composition of the fixture sets: the bench supergraph exactly, features, and coded errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from supergraph.compose import SubgraphDefinition, compose
+
+from .fixture_sets import load_set
+
+
+def _sdl(name: str) -> str:
+    result = compose(load_set(name))
+    assert result.supergraph_sdl is not None, [str(e) for e in result.errors]
+    # one line per field or type, whatever the printer's wrapping
+    return re.sub(r"\n\s+@", " @", result.supergraph_sdl)
+
+
+def test_bench_subgraphs_compose_to_the_benchmark_supergraph() -> None:
+    subgraphs = [
+        SubgraphDefinition(s.name, f"http://0.0.0.0:4200/{s.name}", s.sdl)
+        for s in load_set("bench")
+    ]
+    result = compose(subgraphs)
+    assert result.supergraph_sdl is not None
+    expected = Path(__file__).parent / "fixtures" / "bench_supergraph.graphql"
+    assert result.supergraph_sdl + "\n" == expected.read_text()
+
+
+def test_output_is_deterministic_whatever_the_input_order() -> None:
+    subgraphs = load_set("abstract")
+    assert compose(subgraphs).supergraph_sdl == compose(list(reversed(subgraphs))).supergraph_sdl
+
+
+def test_federation_1_extension_key_fields_are_not_external() -> None:
+    sdl = _sdl("classic_fed1")
+    assert "upc: String!\n" in sdl
+    assert '"""A person with an account"""' in sdl or "A person with an account" in sdl
+
+
+def test_progressive_override_records_label_on_both_subgraphs_and_links_join_v04() -> None:
+    sdl = _sdl("override")
+    assert "join/v0.4" in sdl
+    assert '@join__field(graph: BILLING, override: "legacy", overrideLabel: "percent(25)")' in sdl
+    assert '@join__field(graph: LEGACY, overrideLabel: "percent(25)")' in sdl
+    assert 'total: Int @join__field(graph: BILLING, override: "legacy")' in sdl
+
+
+def test_resolvable_false_key_is_carried() -> None:
+    assert '@join__type(graph: BILLING, key: "id", resolvable: false)' in _sdl("override")
+
+
+def test_authorization_directives_are_carried_with_their_links() -> None:
+    sdl = _sdl("security")
+    assert '@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)' in sdl
+    assert '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)' in sdl
+    assert '@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)' in sdl
+    assert "scalar requiresScopes__Scope" in sdl
+    assert "me: User @join__field(graph: ACCOUNTS) @authenticated" in sdl
+    assert '@requiresScopes(scopes: [["role:admin"], ["role:editor", "read:email"]])' in sdl
+
+
+def test_tag_and_inaccessible_are_carried_with_their_links() -> None:
+    sdl = _sdl("security")
+    assert '@link(url: "https://specs.apollo.dev/tag/v0.3")' in sdl
+    assert "password: String @join__field(graph: ACCOUNTS) @inaccessible" in sdl
+    assert (
+        "ADMIN @join__enumValue(graph: ACCOUNTS) @join__enumValue(graph: SETTINGS) @inaccessible"
+        in sdl
+    )
+
+
+def test_interface_object_marks_join_type_and_adds_fields_to_implementations() -> None:
+    sdl = _sdl("interface_object")
+    assert '@join__type(graph: REVIEWS, key: "id", isInterfaceObject: true)' in sdl
+    assert "rating: Int @join__field\n" in sdl
+
+
+def test_renamed_and_namespaced_federation_directives_are_understood() -> None:
+    sdl = _sdl("renamed_imports")
+    assert (
+        '@join__type(graph: ALPHA, key: "id")' in sdl
+        and '@join__type(graph: BETA, key: "id")' in sdl
+    )
+    assert "thing(id: ID!): Thing @join__field(graph: ALPHA)" in sdl
+
+
+def test_output_types_widen_and_record_each_subgraph_type() -> None:
+    sdl = _sdl("subtypes")
+    assert (
+        'animal: Animal @join__field(graph: ONE, type: "Animal") @join__field(graph: TWO, type: "Dog")'
+        in sdl
+    )
+    assert (
+        'count: Int @join__field(graph: ONE, type: "Int!") @join__field(graph: TWO, type: "Int")'
+        in sdl
+    )
+
+
+def test_input_enum_values_intersect_and_output_enum_values_unite() -> None:
+    sdl = _sdl("enums_inputs")
+    assert (
+        "DELIVERED @join__enumValue(graph: ORDERS)" in sdl
+        and "RETURNED @join__enumValue(graph: RETURNS)" in sdl
+    )
+    assert "after: String" not in sdl
+    assert "limit: Int = 10" in sdl
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "subgraphs", "coordinate"),
+    [
+        ("invalid_field_sharing", "INVALID_FIELD_SHARING", ("catalog", "products"), "Product.name"),
+        ("field_type_mismatch", "FIELD_TYPE_MISMATCH", ("a", "b"), "Thing.size"),
+        (
+            "field_argument_type_mismatch",
+            "FIELD_ARGUMENT_TYPE_MISMATCH",
+            ("a", "b"),
+            "Query.things(limit:)",
+        ),
+        ("invalid_graphql", "INVALID_GRAPHQL", ("broken",), None),
+        ("key_invalid_fields", "KEY_INVALID_FIELDS", ("users",), "User"),
+        ("requires_invalid_fields", "REQUIRES_INVALID_FIELDS", ("shipping",), "Product.estimate"),
+        ("provides_invalid_fields", "PROVIDES_INVALID_FIELDS", ("reviews",), "Review.author"),
+        ("external_missing_on_base", "EXTERNAL_MISSING_ON_BASE", ("a",), "Thing.size"),
+        ("external_unused", "EXTERNAL_UNUSED", ("a",), "Thing.size"),
+        ("enum_value_mismatch", "ENUM_VALUE_MISMATCH", ("a", "b"), "Color.GREEN"),
+        ("type_kind_mismatch", "TYPE_KIND_MISMATCH", ("a", "b"), "Node"),
+        ("override_source_has_override", "OVERRIDE_SOURCE_HAS_OVERRIDE", ("a", "b"), "T.f"),
+        ("empty_merged_input_type", "EMPTY_MERGED_INPUT_TYPE", ("a", "b"), "Filter"),
+        (
+            "required_argument_missing",
+            "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
+            ("a", "b"),
+            "Query.things(limit:)",
+        ),
+        ("interface_object_usage", "INTERFACE_OBJECT_USAGE_ERROR", ("a", "b"), "Node"),
+        ("root_query_used", "ROOT_QUERY_USED", ("a",), "Query"),
+        ("satisfiability_error", "SATISFIABILITY_ERROR", ("a",), "Item.price"),
+    ],
+)
+def test_failing_set_reports_coded_error_naming_subgraphs_and_coordinate(
+    name: str, code: str, subgraphs: tuple[str, ...], coordinate: str | None
+) -> None:
+    result = compose(load_set(f"errors/{name}"))
+    assert result.supergraph_sdl is None
+    matching = [e for e in result.errors if e.code == code]
+    assert matching, [str(e) for e in result.errors]
+    error = matching[0]
+    assert set(subgraphs) <= set(error.subgraphs)
+    assert error.coordinate == coordinate
+    for subgraph in subgraphs:
+        assert f'"{subgraph}"' in error.message or f"[{subgraph}]" in error.message
+    if coordinate is not None:
+        assert coordinate.split("(")[0].split(".")[0] in error.message
