@@ -1,7 +1,8 @@
 -- wrk script of the Althaus federation benchmark: POST the nested query on every request, count
 -- as failed any response that is not HTTP 200 or carries GraphQL "errors", and print the summary
 -- as one JSON line (prefixed BENCH_RESULT) for bench/run.py to read.
--- Usage: wrk -s bench/load.lua URL -- BODY_FILE
+-- Usage: wrk -s bench/load.lua URL -- BODY_FILE [FAILURE_SAMPLE_FILE]
+-- The first failed response of each thread is written to FAILURE_SAMPLE_FILE, to show what failed.
 
 local threads = {}
 
@@ -14,6 +15,7 @@ function init(args)
   wrk.method = "POST"
   wrk.body = file:read("*a")
   file:close()
+  sample_path = args[2]
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Accept"] = "application/json"
   failed = 0
@@ -21,13 +23,25 @@ function init(args)
   with_errors = 0
 end
 
+local function keep_sample(status, body)
+  if failed == 1 and sample_path ~= nil then
+    local out = io.open(sample_path, "ab")
+    if out ~= nil then
+      out:write("HTTP ", tostring(status), "\n", string.sub(body or "", 1, 4000), "\n")
+      out:close()
+    end
+  end
+end
+
 function response(status, headers, body)
   if status ~= 200 then
     failed = failed + 1
     not_ok = not_ok + 1
+    keep_sample(status, body)
   elseif body == nil or string.find(body, '"errors"', 1, true) or not string.find(body, '"data"', 1, true) then
     failed = failed + 1
     with_errors = with_errors + 1
+    keep_sample(status, body)
   end
 end
 

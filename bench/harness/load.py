@@ -39,6 +39,7 @@ class LoadResult:
     non_200: int
     graphql_errors: int
     socket_errors: int
+    failure_sample: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,10 +71,16 @@ def run_wrk(
     connections: int,
     duration: float,
     cores: str | None,
+    sample_file: Path | None = None,
     threads: int = 1,
 ) -> LoadResult:
-    """Drive `url` with `connections` keep-alive connections for `duration` seconds."""
+    """Drive `url` with `connections` keep-alive connections for `duration` seconds.
+
+    With `sample_file`, the first failed response (status and start of body) is kept there.
+    """
     seconds = max(1, round(duration))
+    if sample_file is not None:
+        sample_file.unlink(missing_ok=True)
     command = pinned(
         [
             wrk,
@@ -85,6 +92,7 @@ def run_wrk(
             url,
             "--",
             str(body_file),
+            *([str(sample_file)] if sample_file is not None else []),
         ],
         cores,
     )
@@ -116,4 +124,14 @@ def run_wrk(
         non_200=raw["non_200"],
         graphql_errors=raw["graphql_errors"],
         socket_errors=sockets,
+        failure_sample=_read_sample(sample_file) if raw["failed"] else "",
     )
+
+
+def _read_sample(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.read_text(errors="replace")[:4000]
+    except OSError:
+        return ""

@@ -94,6 +94,14 @@ def format_table(outcomes: list[GatewayOutcome], connections: list[int]) -> str:
                 f"{result.p95_ms:>10.1f}{result.p99_ms:>10.1f}{result.requests:>10}"
                 f"{result.failed:>8}"
             )
+    for outcome in outcomes:
+        failed = sum(r.failed for round_ in outcome.rounds for r in round_)
+        shown = sum(r.failed for r in outcome.results)
+        if failed > shown:
+            lines.append(
+                f"{outcome.label}: {failed} failed requests over all rounds "
+                f"({failed - shown} in rounds not shown); see results.json"
+            )
     ours = next((o for o in outcomes if o.name == "althaus"), None)
     if ours is not None and ours.status == "measured":
         for peer in outcomes:

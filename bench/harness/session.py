@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -182,11 +183,14 @@ class Session:
             if self.args.warmup > 0:
                 self._load(url, peak, self.args.warmup)
             for count in self.args.connections:
-                result = self._load(url, count, self.args.duration)
+                sample = self.run_dir / f"{gateway.name}-{count}c-{time.time_ns()}-failure.txt"
+                result = self._load(url, count, self.args.duration, sample)
                 _log(
                     f"  {count:>3} connections: {result.rps:8.1f} req/s, "
                     f"p99 {result.p99_ms:.1f} ms, {result.failed} failed"
                 )
+                if result.failure_sample:
+                    _log(f"    first failure: {result.failure_sample[:300]!r}")
                 outcome.results.append(result)
         except ProcessStartError as exc:
             outcome.status = "unavailable" if gateway.name == "althaus" else "failed"
@@ -206,7 +210,9 @@ class Session:
         except (OSError, ValueError):
             return {}
 
-    def _load(self, url: str, connections: int, duration: float) -> LoadResult:
+    def _load(
+        self, url: str, connections: int, duration: float, sample: Path | None = None
+    ) -> LoadResult:
         return run_wrk(
             self.wrk,
             url,
@@ -214,6 +220,7 @@ class Session:
             connections=connections,
             duration=duration,
             cores=self.cpu.others,
+            sample_file=sample,
         )
 
 
@@ -300,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS_DIR / "latest.json").write_bytes(encoded)
     _log(f"\nresults: {run_dir / 'results.json'}")
     bad = [o for o in outcomes if o.status in ("wrong-answer", "failed")]
-    bad += [o for o in outcomes if any(result.failed for result in o.results)]
+    bad += [o for o in outcomes if any(r.failed for round_ in o.rounds for r in round_)]
     return 1 if bad else 0
 
 

@@ -6,6 +6,8 @@ import argparse
 
 import uvicorn
 
+KEEP_ALIVE_SECONDS = 3600
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(
@@ -26,6 +28,9 @@ def main() -> None:
         http="httptools",
         log_level="warning",
         access_log=False,
+        # Never close an idle keep-alive connection during a run: uvicorn's default of 5 s races
+        # with gateways reusing pooled sockets ("socket hang up" under load).
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
