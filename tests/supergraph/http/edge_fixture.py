@@ -248,7 +248,7 @@ class CatalogQuery:
         return [PRODUCTS[0], Gift(id=strawberry.ID("g1"), label="gift card")]
 
     @strawberry.federation.field(requires_scopes=[["notes:read", "role:editor"], ["role:admin"]])
-    def internal_notes(self) -> str:
+    def internal_notes(self) -> str | None:
         return "restock on monday"
 
 
