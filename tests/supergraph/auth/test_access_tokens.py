@@ -1,4 +1,4 @@
-"""Bearer access tokens: verified against the users subgraph's JWKS; bad ones are 401, not guests."""
+"""Bearer access tokens: verified against the users JWKS; bad ones are 401, never a guest."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Authorization at the edge, end to end: denied fields are null with an error, and never fetched."""
+"""Authorization at the edge, end to end: denied fields are null with an error, never fetched."""
 
 from __future__ import annotations
 

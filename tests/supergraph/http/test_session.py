@@ -1,4 +1,4 @@
-"""Browser sessions: cookies set by /auth/session, rotated by /auth/refresh, cleared by /auth/logout."""
+"""Browser sessions: cookies set by /auth/session, rotated by /auth/refresh, cleared on logout."""
 
 from __future__ import annotations
 
