@@ -80,4 +80,5 @@ def althaus(settings: Settings, scratch_database_url: str, tmp_path: Path) -> Ru
     def run(*args: str, stdin: str | None = None, **overrides: str) -> Any:
         return _run_althaus(list(args), env={**env, **overrides}, stdin=stdin)
 
+    run.env = env  # type: ignore[attr-defined]
     return run
