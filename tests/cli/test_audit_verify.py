@@ -70,3 +70,24 @@ def test_empty_log_is_intact(althaus: Run) -> None:
     result = althaus("audit", "verify")
     assert result.returncode == 0
     assert "0 rows verified" in result.stdout
+
+
+async def test_rows_written_by_the_subgraph_kit_verify_as_intact(
+    althaus: Run, scratch_database_url: str
+) -> None:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from subgraphs.kit import audit
+
+    engine = create_engine(scratch_database_url, pool_size=1, max_overflow=0)
+    try:
+        async with AsyncSession(engine) as session, session.begin():
+            await audit.record(session, "setting.update", "setting", "site.name", {"to": "A"})
+        await _append_rows(scratch_database_url, 1)
+        async with AsyncSession(engine) as session, session.begin():
+            await audit.record(session, "setting.update", "setting", "site.name", {"to": "B"})
+    finally:
+        await engine.dispose()
+    result = althaus("audit", "verify")
+    assert result.returncode == 0, result.stdout
+    assert "3 rows verified" in result.stdout
