@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLSchema, execute_sync
 
+from supergraph.execute.coalesce import InflightOperations
 from supergraph.execute.errors import (
     INVALID_SUBGRAPH_RESPONSE,
     GraphQLError,
@@ -62,6 +63,7 @@ class Executor:
         api_schema: GraphQLSchema,
         *,
         mask_subgraph_errors: bool,
+        coalesce_queries: bool = False,
     ) -> None:
         self.transports = dict(transports)
         self.api_schema = api_schema
@@ -70,8 +72,26 @@ class Executor:
         self._builders: dict[int, tuple[FetchNode, RepresentationBuilder]] = {}
         self._inflight = InflightQueries()
         self._shapes = CompiledShapes()
+        # Off by default: identical queries of one principal then share one whole execution.
+        self._operations = InflightOperations() if coalesce_queries else None
 
     async def execute(
+        self,
+        plan: QueryPlan,
+        variables: Mapping[str, Any] | None,
+        headers_for: HeadersFor,
+        principal_key: str,
+    ) -> dict[str, Any]:
+        if self._operations is not None and plan.operation_kind == "query":
+            return await self._operations.run(
+                plan,
+                variables or {},
+                principal_key,
+                lambda: self._execute(plan, variables, headers_for, principal_key),
+            )
+        return await self._execute(plan, variables, headers_for, principal_key)
+
+    async def _execute(
         self,
         plan: QueryPlan,
         variables: Mapping[str, Any] | None,

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp
 
 from supergraph.execute import Executor
 from supergraph.transport import AsgiTransport, HttpTransport, SubgraphTransport
-from tests.fixtures.federation import classic, faults
+from tests.fixtures.federation import classic, faults, mutations
 from tests.fixtures.federation.serve import RequestLog, asgi_apps, serve_http
 
 CLASSIC_API_SDL = """
@@ -97,3 +97,10 @@ async def faults_executor(
     executor = make_faults_executor(faults_served, request.param)
     yield executor
     await executor.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def mutations_served() -> AsyncIterator[Served]:
+    log = RequestLog()
+    async with serve_http(mutations.SUBGRAPHS, log) as urls:
+        yield Served(mutations.SUBGRAPHS, urls, log)

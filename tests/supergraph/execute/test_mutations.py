@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
-import pytest_asyncio
 from graphql import build_schema
 
 from supergraph.execute import Executor
 from supergraph.plan.nodes import QueryPlan, SequenceNode
 from tests.fixtures.federation import mutations
-from tests.fixtures.federation.serve import RequestLog, serve_http
 from tests.supergraph.execute.conftest import Served, headers_for
 from tests.supergraph.execute.handplans import leaf, obj, root, root_fetch
 
@@ -20,13 +17,6 @@ type Query { entryCount: Int! noteCount: Int! }
 type Mutation { addEntry(text: String!): Entry! recordNote(note: String!): Int! }
 type Entry { id: ID! text: String! }
 """
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def mutations_served() -> AsyncIterator[Served]:
-    log = RequestLog()
-    async with serve_http(mutations.SUBGRAPHS, log) as urls:
-        yield Served(mutations.SUBGRAPHS, urls, log)
 
 
 def _plan() -> QueryPlan:
