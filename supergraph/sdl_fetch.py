@@ -1,4 +1,4 @@
-"""Fetches a subgraph's SDL over HTTP (`{ _service { sdl } }`) for composition; a tool path, so httpx."""
+"""Fetches a subgraph's SDL over HTTP (`{ _service { sdl } }`) (httpx: a tool path)."""
 
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ async def fetch_sdl(
     url: str,
     headers: Mapping[str, str] | None = None,
     client: httpx.AsyncClient | None = None,
-    timeout: float = 10.0,
+    timeout_seconds: float = 10.0,
 ) -> str:
     """POST `{ _service { sdl } }` to `url` and return the SDL string."""
     own = client is None
-    http = client or httpx.AsyncClient(timeout=timeout)
+    http = client or httpx.AsyncClient(timeout=timeout_seconds)
     try:
         response = await http.post(url, json={"query": SDL_QUERY}, headers=dict(headers or {}))
     except httpx.HTTPError as exc:
@@ -55,10 +55,10 @@ async def fetch_sdl(
 async def fetch_all(
     subgraphs: Mapping[str, str],
     headers: Mapping[str, Mapping[str, str]] | None = None,
-    timeout: float = 10.0,
+    timeout_seconds: float = 10.0,
 ) -> dict[str, str]:
     """Fetch every subgraph's SDL concurrently: name -> SDL. Raises the first SdlFetchError."""
-    async with httpx.AsyncClient(timeout=timeout) as client:
+    async with httpx.AsyncClient(timeout=timeout_seconds) as client:
         names = list(subgraphs)
         results = await asyncio.gather(
             *(fetch_sdl(n, subgraphs[n], (headers or {}).get(n), client) for n in names)

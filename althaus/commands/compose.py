@@ -23,7 +23,8 @@ CORE_SUBGRAPHS = ("users", "system", "analytics", "plugins")
     "subgraphs",
     multiple=True,
     metavar="NAME=URL|FILE",
-    help="A subgraph to compose: NAME=http://host/graphql, or NAME=path/to/schema.graphql. Repeatable. "
+    help="A subgraph to compose: NAME=http://host/graphql, or NAME=path/to/schema.graphql. "
+    "Repeatable. "
     "Default: the core subgraphs users, system, analytics and plugins at their configured URLs.",
 )
 @click.option(

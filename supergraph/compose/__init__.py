@@ -26,7 +26,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class SubgraphDefinition:
-    """A subgraph to compose: its name, the URL the gateway calls, and its SDL (`_service { sdl }`)."""
+    """A subgraph to compose: name, the URL the gateway calls, its SDL (`_service { sdl }`)."""
 
     name: str
     url: str

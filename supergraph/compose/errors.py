@@ -1,4 +1,4 @@
-"""Composition errors and hints: stable codes (Apollo's where they exist) naming subgraphs and coordinates."""
+"""Composition errors and hints: stable codes (Apollo's), naming subgraphs and coordinates."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Field sets (`@key(fields:)`, `@requires`, `@provides`): parsing and walking them over a subgraph's types."""
+"""Field sets (`@key(fields:)`, `@requires`, `@provides`): parsed and walked over a subgraph."""
 
 from __future__ import annotations
 

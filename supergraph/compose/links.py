@@ -1,4 +1,4 @@
-"""Reads a subgraph's `@link` directives: which federation version, and each spec directive's local name."""
+"""Reads a subgraph's `@link` directives: federation version, local names of spec directives."""
 
 from __future__ import annotations
 
@@ -144,6 +144,6 @@ def _bind(
         if local is not None:
             links.names[local.lstrip("@")] = name
         links.names[f"{namespace}__{name}"] = name
-    # a spec's own directive is also usable by its bare name once the spec is linked under its default name
+    # a spec's own directive keeps its bare name when the spec is linked under its default name
     if namespace == default_namespace and default_namespace != "federation":
         links.names.setdefault(default_namespace, known[0])

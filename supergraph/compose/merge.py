@@ -80,7 +80,7 @@ def merge(subgraphs: list[SubgraphModel], report: Report) -> Supergraph:
 
 
 class MergeContext:
-    """What merging one type needs to know about the others: kinds, subtypes, key fields, enum usage."""
+    """What merging one type needs from the others: kinds, subtypes, key fields, enum usage."""
 
     def __init__(
         self, subgraphs: list[SubgraphModel], by_name: dict[str, Sources], kinds: dict[str, str]
@@ -273,7 +273,7 @@ def _merge_field(
         for _, _, f in sources
     )
     if special or types_differ or len(sources) != type_sources:
-        for subgraph, model, field in sources:
+        for subgraph, _model, field in sources:
             join = JoinField(
                 graph=subgraph.graph,
                 requires=field.requires,

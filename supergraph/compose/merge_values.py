@@ -47,7 +47,7 @@ def merge_union(name: str, sources: Sources) -> MergedType:
 def merge_enum(
     name: str, sources: Sources, usage: tuple[str | None, str | None], report: Report
 ) -> MergedType | None:
-    """Output-only enums take every value, input-only ones the common values, enums used both ways must agree."""
+    """Output enums unite values, input enums intersect them, enums used both ways must agree."""
     merged = _start(name, ENUM, sources)
     input_use, output_use = usage
     all_values: list[str] = []
@@ -114,7 +114,7 @@ def merge_enum(
 
 
 def merge_input(name: str, sources: Sources, report: Report) -> MergedType | None:
-    """Input objects keep the fields every subgraph declares; a required field must be everywhere."""
+    """Input objects keep the fields every subgraph has; a required field must be in all."""
     merged = _start(name, INPUT_OBJECT, sources)
     names: list[str] = []
     for _, model in sources:

@@ -1,6 +1,6 @@
-"""A subset of Apollo's satisfiability check: every field reachable from a root can be resolved from there.
+"""A subset of Apollo's satisfiability check: fields reachable from a root resolve.
 
-Walks (subgraph, type) states from each subgraph's root fields. A field of an object type is satisfiable
+Walks (subgraph, type) states from each subgraph's root fields. An object field is satisfiable
 from a subgraph that resolves it, or by an entity jump to a subgraph that resolves it and declares a
 resolvable @key whose fields the current subgraph has. Requires-conditions and provides paths are
 approximated generously, so the check errs towards accepting.
@@ -9,6 +9,9 @@ approximated generously, so the check errs towards accepting.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
+
+from graphql.language import FieldNode
 
 from .errors import Report
 from .fieldset import FieldSetError, parse_field_set
@@ -111,14 +114,12 @@ def _jumps(
     return out
 
 
-def _has_key_fields(fields: dict[str, object], key: str) -> bool:
+def _has_key_fields(fields: Mapping[str, object], key: str) -> bool:
     try:
         selection = parse_field_set(key)
     except FieldSetError:
         return False
-    return all(
-        getattr(s, "name", None) is None or s.name.value in fields for s in selection.selections
-    )  # type: ignore[attr-defined]
+    return all(not isinstance(s, FieldNode) or s.name.value in fields for s in selection.selections)
 
 
 def _overridden(subgraphs: list[SubgraphModel]) -> set[tuple[str, str, str]]:

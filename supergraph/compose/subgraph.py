@@ -1,4 +1,4 @@
-"""Reads one subgraph's SDL into a `SubgraphModel`, resolving federation directive names and root types."""
+"""Reads one subgraph's SDL into a `SubgraphModel`, resolving directive names and root types."""
 
 from __future__ import annotations
 
@@ -114,9 +114,10 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
     except LinkError as exc:
         report.error(exc.code, f"[{name}] {exc.message}", (name,))
         return None
-    document = _rename_roots(name, document, report)
-    if document is None:
+    renamed = _rename_roots(name, document, report)
+    if renamed is None:
         return None
+    document = renamed
     subgraph = SubgraphModel(
         name=name,
         url=url,
@@ -156,7 +157,7 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
             for field_name in FEDERATION_QUERY_FIELDS:
                 model.fields.pop(field_name, None)
         if not links.fed2:
-            # Federation 1 wrote `extend type` for entities owned elsewhere; Federation 2 has no such owner
+            # Federation 1 wrote `extend type` for entities owned elsewhere; Fed 2 has no owner
             model.extension = False
         subgraph.types[model.name] = model
     # every subgraph answers queries (`_entities`, `_service`), so every subgraph has a Query type
@@ -171,7 +172,7 @@ def _line(exc: GraphQLSyntaxError) -> str:
 
 
 def _rename_roots(name: str, document: DocumentNode, report: Report) -> DocumentNode | None:
-    """Root operation types take their default names in the supergraph (`schema { query: Root }` -> `Query`)."""
+    """Root operation types take their default names (`schema { query: Root }` -> `Query`)."""
     renames: dict[str, str] = {}
     for definition in document.definitions:
         if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):

@@ -1,4 +1,4 @@
-"""Type compatibility across subgraphs: output types may widen (subtypes, nullability), input types narrow."""
+"""Type compatibility across subgraphs: output types widen, input types narrow."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def type_text(node: TypeNode) -> str:
 
 
 def is_subtype(sub: TypeNode, sup: TypeNode, named: IsSubtype) -> bool:
-    """`sub` can be returned where `sup` is declared: same shape, stricter nullability, or a named subtype."""
+    """`sub` fits where `sup` is declared: same shape, stricter nullability, or a subtype."""
     if isinstance(sup, NonNullTypeNode):
         return isinstance(sub, NonNullTypeNode) and is_subtype(sub.type, sup.type, named)
     if isinstance(sub, NonNullTypeNode):
@@ -36,7 +36,7 @@ def widest(types: list[TypeNode], named: IsSubtype) -> TypeNode | None:
 
 
 def narrowest(types: list[TypeNode]) -> TypeNode | None:
-    """The most restrictive type (merged input type): same shape, non-null wherever any subgraph says so."""
+    """The most restrictive type (merged input type): non-null wherever any subgraph says so."""
     result = types[0]
     for other in types[1:]:
         merged = _narrow(result, other)

@@ -1,4 +1,4 @@
-"""Checks one subgraph on its own: keys, requires, provides, external, override and shareable usage."""
+"""Checks one subgraph on its own: keys, requires, provides, external, override, shareable."""
 
 from __future__ import annotations
 
@@ -25,14 +25,14 @@ _KEY_CODES = {
 
 
 def validate_subgraph(subgraph: SubgraphModel, report: Report) -> None:
-    """Record every problem of `subgraph` in `report`; marks unused Federation 1 externals as plain fields."""
+    """Record every problem of `subgraph` in `report` (Federation 1 key externals become plain)."""
     used: set[Selected] = set()
     for model in subgraph.types.values():
         for key in model.keys:
             selected = _check_key(subgraph, model, key.fields, report)
             used.update(selected)
             if not subgraph.fed2:
-                # Federation 1 marked key fields of type extensions @external; they are resolvable here
+                # Federation 1 marked key fields of extensions @external; they resolve here
                 for item in selected:
                     subgraph.types[item.parent].fields[item.field].external = False
         for field in model.fields.values():
@@ -196,7 +196,8 @@ def _check_override(
             f'"{subgraph.name}" since "{model.name}" on "{subgraph.name}" is marked with '
             'directive "@interfaceObject"'
             if model.interface_object
-            else f'[{subgraph.name}] @override cannot be used on field "{coordinate}" of interface type "{model.name}"',
+            else f'[{subgraph.name}] @override cannot be used on field "{coordinate}" '
+            f'of interface type "{model.name}"',
             (subgraph.name,),
             coordinate,
         )

@@ -1,4 +1,4 @@
-"""`althaus compose`: SDL over real HTTP from a Strawberry subgraph, from files, and coded failures."""
+"""`althaus compose`: SDL over real HTTP from Strawberry, from files, coded failures."""
 
 from __future__ import annotations
 

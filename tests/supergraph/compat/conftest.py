@@ -1,4 +1,4 @@
-"""The reference composer (@theguild/federation-composition) run through Node, installed with `npm ci`."""
+"""The reference composer (@theguild/federation-composition) run by Node (`npm ci`)."""
 
 from __future__ import annotations
 

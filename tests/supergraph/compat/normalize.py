@@ -12,7 +12,7 @@ _SORTED = ("fields", "values", "interfaces", "types", "directives", "locations")
 
 
 def normalize_supergraph(sdl: str) -> str:
-    """Sorted definitions, fields, values, members and directive applications; spec descriptions dropped."""
+    """Sort definitions, fields, values, members, directives; drop spec descriptions."""
     document = visit(parse(sdl, no_location=True), _Normalizer())
     blocks = sorted(print_ast(definition) for definition in document.definitions)
     return "\n\n".join(blocks) + "\n"

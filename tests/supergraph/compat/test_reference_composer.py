@@ -22,13 +22,14 @@ from .normalize import normalize_supergraph
 STRAWBERRY_SETS = strawberry_sets()
 # Where the reference is known to differ from Apollo's composition, we follow Apollo.
 KNOWN_DIVERGENCES = {
-    "subtypes": "the reference omits join__field(type:) when a field's type differs across subgraphs; "
+    "subtypes": "the reference omits join__field(type:) when a field's type differs across "
+    "subgraphs; "
     "Apollo (and we) record each subgraph's type so the planner knows its real nullability",
 }
 
 
 def _for_reference(subgraphs: list[SubgraphDefinition]) -> list[SubgraphDefinition]:
-    """The reference (0.27) knows federation up to v2.9; Strawberry links v2.11, which adds nothing used here."""
+    """The reference (0.27) knows federation up to v2.9; Strawberry links v2.11."""
     return [replace(s, sdl=_NEWER_FEDERATION.sub("federation/v2.9", s.sdl)) for s in subgraphs]
 
 

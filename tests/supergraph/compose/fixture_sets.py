@@ -1,4 +1,4 @@
-"""Fixture subgraph sets for composition tests: one folder per set, one `.graphql` file per subgraph."""
+"""Fixture subgraph sets for composition tests: a folder per set, a `.graphql` per subgraph."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def failing_sets() -> list[str]:
 
 
 def strawberry_sets() -> dict[str, list[SubgraphDefinition]]:
-    """Sets other helpers wrote as Strawberry schemas under tests/fixtures/federation/<set>/ (if present)."""
+    """Strawberry sets under tests/fixtures/federation/<set>/ (written by another helper)."""
     try:
         package = importlib.import_module("tests.fixtures.federation")
     except ImportError:

@@ -91,8 +91,8 @@ def test_renamed_and_namespaced_federation_directives_are_understood() -> None:
 def test_output_types_widen_and_record_each_subgraph_type() -> None:
     sdl = _sdl("subtypes")
     assert (
-        'animal: Animal @join__field(graph: ONE, type: "Animal") @join__field(graph: TWO, type: "Dog")'
-        in sdl
+        'animal: Animal @join__field(graph: ONE, type: "Animal") '
+        '@join__field(graph: TWO, type: "Dog")' in sdl
     )
     assert (
         'count: Int @join__field(graph: ONE, type: "Int!") @join__field(graph: TWO, type: "Int")'
