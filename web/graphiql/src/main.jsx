@@ -21,6 +21,13 @@ const defaultQuery = `# Welcome to the Althaus API.
 }
 `;
 
+// A link may carry an operation to open: /graphql#query=<url-encoded document>.
+const linked = new URLSearchParams(window.location.hash.slice(1)).get('query');
+
 createRoot(document.getElementById('graphiql')).render(
-  React.createElement(GraphiQL, { fetcher, defaultQuery }),
+  React.createElement(GraphiQL, {
+    fetcher,
+    defaultQuery,
+    ...(linked ? { initialQuery: linked } : {}),
+  }),
 );
