@@ -236,7 +236,10 @@ def test_concrete_typename_is_fetched_from_a_subgraph_that_knows_it() -> None:
 
 def test_fragment_on_an_interface_spread_in_an_object_context() -> None:
     """Item fields inside ... on Book."""
-    query = 'query { node(id: "1") { ... on Book { ...ItemFields } } } fragment ItemFields on Item { title rating }'
+    query = (
+        'query { node(id: "1") { ... on Book { ...ItemFields } } } '
+        "fragment ItemFields on Item { title rating }"
+    )
     assert plan_text("abstract", query) == expected(
         """
     QueryPlan {

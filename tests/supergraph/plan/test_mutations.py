@@ -7,7 +7,10 @@ from tests.supergraph.plan.planning import expected, plan_text
 
 def test_mutations_run_in_order_and_consecutive_fields_share_a_fetch() -> None:
     """cart, orders, cart again."""
-    query = 'mutation { a: addItem(sku: "x") { id } b: addItem(sku: "y") { id } placeOrder { total } clearCart { id } }'
+    query = (
+        'mutation { a: addItem(sku: "x") { id } b: addItem(sku: "y") { '
+        "id } placeOrder { total } clearCart { id } }"
+    )
     assert plan_text("mutations", query) == expected(
         """
     QueryPlan {
