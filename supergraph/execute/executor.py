@@ -140,7 +140,13 @@ class Executor:
             if len(node.nodes) == 1:
                 await self._run_node(node.nodes[0], run)
             else:
-                await asyncio.gather(*(self._run_node(child, run) for child in node.nodes))
+                # Let every branch finish before failing, so none writes into a run that ended.
+                outcomes = await asyncio.gather(
+                    *(self._run_node(child, run) for child in node.nodes), return_exceptions=True
+                )
+                for outcome in outcomes:
+                    if isinstance(outcome, BaseException):
+                        raise outcome
         elif type(node) is ConditionNode:
             branch = node.if_clause if run.variables.get(node.variable) else node.else_clause
             if branch is not None:
