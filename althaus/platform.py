@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import click
+from sqlalchemy.exc import DBAPIError, ProgrammingError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -17,15 +20,55 @@ from starlette.routing import BaseRoute, Mount, Route
 from core.config import CORE_SUBGRAPHS, GATEWAY_PORT, Settings
 from core.resources import Resources
 
+T = TypeVar("T")
+
 SERVICES: dict[str, int] = {"gateway": GATEWAY_PORT, **CORE_SUBGRAPHS}
 """Every service `althaus serve` runs, with its default port (DESIGN.md, "Names and ports")."""
 
 
-class ServiceUnavailableError(click.ClickException):
+class CommandFailedError(click.ClickException):
+    """A command could not do its work; printed as one line, exit code 1."""
+
+    code = "COMMAND_FAILED"
+    exit_code = 1
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"althaus: {self.message}", err=True)
+
+
+class ServiceUnavailableError(CommandFailedError):
     """A service whose code is not in this build yet."""
 
     code = "SERVICE_NOT_AVAILABLE"
-    exit_code = 1
+
+
+class DatabaseUnavailableError(CommandFailedError):
+    """The database cannot be reached, or has not been migrated."""
+
+    code = "DATABASE_UNAVAILABLE"
+
+
+def run_database_task(task: Coroutine[Any, Any, T], database_url: str | None) -> T:
+    """Run a command's database work; connection and schema problems become one clear line."""
+    where = display_url(database_url)
+    try:
+        return asyncio.run(task)
+    except ProgrammingError as exc:
+        if isinstance(exc.orig, Exception) and "does not exist" in str(exc.orig):
+            raise DatabaseUnavailableError(
+                f"the database at {where} has no Althaus tables yet: run `althaus migrate`"
+            ) from None
+        raise DatabaseUnavailableError(f"database error at {where}: {_first_line(exc)}") from None
+    except (DBAPIError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise DatabaseUnavailableError(
+            f"cannot use the database at {where}: {_first_line(exc)}"
+        ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def display_url(url: str | None) -> str:

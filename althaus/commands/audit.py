@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 import click
 
+from althaus.platform import run_database_task
 from core.audit_chain import VerifyResult, verify_chain
 from core.config import Settings
 from core.db import create_engine
@@ -28,7 +28,7 @@ def verify() -> None:
     settings = resolve(Settings.from_env(), redis=False, keys=False)
     assert settings.database_url is not None
     click.echo("Verifying the audit chain ...", err=True)
-    result = asyncio.run(_verify(settings.database_url))
+    result = run_database_task(_verify(settings.database_url), settings.database_url)
     if result.intact:
         noun = "row" if result.rows == 1 else "rows"
         click.echo(f"Audit chain intact: {result.rows} {noun} verified.")

@@ -10,7 +10,12 @@ import click
 from sqlalchemy import text
 
 from althaus.commands.user import AccountExistsError, NewAccount, create_account
-from althaus.platform import available_subgraphs, create_dev_app, display_url
+from althaus.platform import (
+    available_subgraphs,
+    create_dev_app,
+    display_url,
+    run_database_task,
+)
 from core.config import Settings
 from core.db import create_engine
 from core.embedded import resolve
@@ -52,7 +57,7 @@ def command(host: str | None, port: int | None) -> None:
     if not applied:
         click.echo("  database schema up to date", err=True)
 
-    admin = asyncio.run(ensure_first_admin(settings.database_url))
+    admin = run_database_task(ensure_first_admin(settings.database_url), settings.database_url)
     if admin is not None:
         account, password = admin
         click.echo("")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import uuid
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from althaus.platform import run_database_task
 from core.audit_chain import AuditEntry, append
 from core.config import Settings
 from core.db import create_engine
@@ -127,10 +127,11 @@ def create(email: str, username: str, role: str, password_stdin: bool) -> None:
     settings = resolve(Settings.from_env(), redis=False, keys=False)
     assert settings.database_url is not None
     try:
-        account = asyncio.run(
+        account = run_database_task(
             _create(
                 settings.database_url, email=email, username=username, role=role, password=password
-            )
+            ),
+            settings.database_url,
         )
     except (
         InvalidEmailError,
@@ -144,9 +145,13 @@ def create(email: str, username: str, role: str, password_stdin: bool) -> None:
     click.echo(f"Created {account.role} {account.username} <{account.email}> (id {account.id}).")
 
 
-async def _create(database_url: str, **fields: str) -> NewAccount:
+async def _create(
+    database_url: str, *, email: str, username: str, role: str, password: str
+) -> NewAccount:
     engine = create_engine(database_url, pool_size=1, max_overflow=0)
     try:
-        return await create_account(engine, **fields)
+        return await create_account(
+            engine, email=email, username=username, role=role, password=password
+        )
     finally:
         await engine.dispose()

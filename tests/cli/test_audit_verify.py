@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 import asyncpg
 
 from core import db
 from core.audit_chain import AuditEntry, append
+from core.config import Settings
 from core.db import create_engine
 from tests.cli.conftest import Run
 
@@ -91,3 +94,27 @@ async def test_rows_written_by_the_subgraph_kit_verify_as_intact(
     result = althaus("audit", "verify")
     assert result.returncode == 0, result.stdout
     assert "3 rows verified" in result.stdout
+
+
+def test_unreachable_database_is_one_line_and_exit_1(althaus: Run) -> None:
+    result = althaus("audit", "verify", DATABASE_URL="postgresql://postgres@127.0.0.1:1/none")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("althaus: cannot use the database")
+    assert "Traceback" not in result.stderr
+
+
+async def test_unmigrated_database_says_to_run_migrate(althaus: Run, settings: Settings) -> None:
+    assert settings.database_url is not None
+    name = f"althaus_test_empty_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(db.plain_url(settings.database_url))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        result = althaus(
+            "audit", "verify", DATABASE_URL=db.with_database(settings.database_url, name)
+        )
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+    assert result.returncode == 1
+    assert "run `althaus migrate`" in result.stderr
+    assert "Traceback" not in result.stderr
