@@ -3,10 +3,12 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PYTEST_ARGS ?=
 
-.PHONY: install dev test lint format web
+.PHONY: install dev test lint format web migrate
 
 install:
-	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+		python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv || \
+		python3 -m pip install --quiet --break-system-packages uv
 	@$(UV) sync --frozen --quiet
 
 web: install
@@ -26,3 +28,6 @@ lint: install
 format: install
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
+
+migrate: install
+	$(UV) run althaus migrate
