@@ -154,3 +154,28 @@ async def test_plan_naming_an_unknown_subgraph_gives_an_error_not_an_exception(
         "code": "SUBREQUEST_HTTP_ERROR",
         "service": "nowhere",
     }
+
+
+async def test_malformed_plan_gives_an_internal_error_and_keeps_partial_data(
+    faults_served: Served,
+) -> None:
+    from supergraph.plan.nodes import FlattenNode, ParallelNode
+
+    executor = make_faults_executor(faults_served, "asgi")
+    broken = FlattenNode(path=("items", "@"), node=root_fetch("ratings", "x"))  # no requires
+    plan = QueryPlan(
+        node=SequenceNode(
+            (root_fetch("catalog", "items{__typename id}"), ParallelNode((broken, broken)))
+        ),
+        shape=root(obj("items", leaf("id", non_null=True), nullability=(True, True))),
+    )
+    response = await executor.execute(plan, {}, headers_for, "p")
+    assert response == {
+        "data": {"items": [{"id": i} for i in ITEM_IDS]},
+        "errors": [
+            {
+                "message": "Internal error while executing the query plan",
+                "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+            }
+        ],
+    }
