@@ -75,8 +75,12 @@ def _walk(
         field = parent.fields.get(name)
         if field is None:
             raise FieldSetError("unknown", f'Cannot query field "{name}" on type "{parent.name}"')
-        if selection.arguments:
-            raise FieldSetError("args", f'field "{parent.name}.{name}" has arguments')
+        if selection.arguments or field.args:
+            raise FieldSetError(
+                "args",
+                f"field {parent.name}.{name} cannot be included because it has arguments "
+                "(fields with argument are not allowed in @key)",
+            )
         yield Selected(parent.name, name)
         target = subgraph.type(named_type(field.type))
         composite = target is not None and target.kind in ("OBJECT", "INTERFACE", "UNION")

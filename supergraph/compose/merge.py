@@ -60,7 +60,8 @@ def merge(subgraphs: list[SubgraphModel], report: Report) -> Supergraph:
         if merged is not None:
             supergraph.types[name] = merged
     _spread_interface_object_fields(supergraph, by_name)
-    if "Query" not in supergraph.types:
+    query = supergraph.types.get("Query")
+    if query is None or not query.fields:
         report.error(
             "NO_QUERIES",
             "No queries found in any subgraph: a supergraph must have a query root type.",

@@ -246,7 +246,7 @@ def _check_externals(subgraph: SubgraphModel, used: set[Selected], report: Repor
                 # Federation 1 tolerated unused @external: such a field is simply not resolved here
                 field.external = True
                 continue
-            if field.name in implemented:
+            if field.name in implemented or model.kind == INTERFACE:
                 continue
             report.error(
                 "EXTERNAL_UNUSED",

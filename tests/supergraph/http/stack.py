@@ -33,7 +33,7 @@ PREFLIGHT = {"Apollo-Require-Preflight": "true"}
 
 def planner_available() -> bool:
     try:
-        from supergraph.plan import QueryPlanner  # type: ignore[attr-defined]  # noqa: F401
+        from supergraph.plan import QueryPlanner  # noqa: F401
     except ImportError:
         return False
     return True
