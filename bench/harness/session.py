@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import urllib.request
@@ -227,6 +228,7 @@ class Session:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = datetime.now(UTC)
+    load_at_start = list(os.getloadavg())
     run_dir = RESULTS_DIR / started.strftime("%Y%m%dT%H%M%SZ")
     run_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -295,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
             "connections": args.connections,
             "warmup_s": args.warmup,
             "rounds": args.rounds,
+            "load_average_at_start": load_at_start,
             "subgraph_workers": args.subgraph_workers,
             "cpu": cpu.note,
             "driver": "wrk, 1 thread, keep-alive, POST of bench/query.graphql",
