@@ -272,3 +272,68 @@ async def test_down_subgraph_end_to_end_gives_partial_data() -> None:
     assert [e["extensions"] for e in response["errors"]] == [
         {"code": "SUBREQUEST_HTTP_ERROR", "service": "inventory"}
     ]
+
+
+COMPOSED_CASES = [
+    ("classic", BENCH_QUERY, bench_expected()),
+    (
+        "abstract",
+        "{ topRated { __typename title stars } }",
+        {
+            "topRated": [
+                {"__typename": "Book", "title": "Dune", "stars": 5},
+                {"__typename": "Movie", "title": "Alien", "stars": 4},
+                {"__typename": "Book", "title": "Emma", "stars": 3},
+            ]
+        },
+    ),
+    (
+        "keys",
+        "{ packages { label status } }",
+        {
+            "packages": [
+                {"label": "A-1#1", "status": "in transit"},
+                {"label": "A-1#2", "status": "delivered"},
+                {"label": "B-7#1", "status": "lost"},
+            ]
+        },
+    ),
+    (
+        "override",
+        '{ account(id: "1") { plan displayName } }',
+        {"account": {"plan": "pro", "displayName": "Ada"}},
+    ),
+    (
+        "inaccessible",
+        "{ people { badgeCode } }",
+        {"people": [{"badgeCode": "B-45"}, {"badgeCode": "B-66"}]},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("set_name", "query", "expected"), COMPOSED_CASES, ids=lambda v: str(v)[:12]
+)
+async def test_supergraph_from_our_composer_end_to_end(
+    set_name: str, query: str, expected: dict[str, Any]
+) -> None:
+    from supergraph.compose import SubgraphDefinition, compose
+
+    subgraphs = subgraphs_of(set_name)
+    result = compose(
+        [
+            SubgraphDefinition(name=name, url=f"http://{name}.invalid/graphql", sdl=schema.as_str())
+            for name, schema in subgraphs.items()
+        ]
+    )
+    assert result.supergraph_sdl is not None, result.errors
+    supergraph = Supergraph.from_sdl(result.supergraph_sdl)
+    apps = asgi_apps(subgraphs)
+    executor = Executor(
+        {name: AsgiTransport(name, app) for name, app in apps.items()},
+        supergraph.api_schema,
+        mask_subgraph_errors=False,
+    )
+    plan = QueryPlanner(supergraph).plan(parse(query), None, frozenset())
+    response = await executor.execute(plan, {}, headers_for, "p")
+    assert response == {"data": expected}
