@@ -5,18 +5,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
+import orjson
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
 
-from core.config import Settings
+from core.config import CORE_SUBGRAPHS, Settings
+from core.security import internal_token
+from core.security.principal import Principal, RequestContext
 from supergraph.authz.walk import RequirementSource, denied_fields
 from supergraph.execute.executor import Executor
 from supergraph.model import Supergraph
+from supergraph.plan import QueryPlanner
 from supergraph.plan.nodes import QueryPlan
-from supergraph.transport.base import SubgraphTransport
+from supergraph.transport.base import SubgraphTransport, TransportError
 from supergraph.transport.factory import create_transport
 
 log = logging.getLogger(__name__)
@@ -25,6 +29,7 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 TransportFactory = Callable[[str, str, float], SubgraphTransport]
+SupergraphLoader = Callable[[], Awaitable[str]]
 
 
 class BoundedCache(Generic[K, V]):
@@ -72,7 +77,7 @@ class GatewaySnapshot:
 
     version: int
     supergraph: Supergraph
-    planner: Any  # supergraph.plan.QueryPlanner
+    planner: QueryPlanner
     executor: Executor
     transports: Mapping[str, SubgraphTransport]
     cache_size: int = 1000
@@ -154,8 +159,13 @@ class Gateway:
         transport_factory: TransportFactory | None = None,
         cache_size: int = 1000,
         mask_subgraph_errors: bool | None = None,
+        loader: SupergraphLoader | None = None,
+        retry_seconds: float = 2.0,
     ) -> None:
         self.settings = settings
+        self.loader = loader
+        self.retry_seconds = retry_seconds
+        self._starting: asyncio.Task[None] | None = None
         self._overrides = dict(transports or {})
         self._factory: TransportFactory = transport_factory or create_transport
         self._cache_size = cache_size
@@ -178,8 +188,6 @@ class Gateway:
     async def load(self, sdl: str) -> GatewaySnapshot:
         """Build a snapshot from a supergraph SDL and make it current; errors leave the old one."""
         async with self._load_lock:
-            from supergraph.plan import QueryPlanner  # type: ignore[attr-defined]
-
             supergraph = Supergraph.from_sdl(sdl)
             planner = QueryPlanner(supergraph)
             transports: dict[str, SubgraphTransport] = {}
@@ -216,9 +224,38 @@ class Gateway:
                 task.add_done_callback(self._retiring.discard)
             log.info(
                 "supergraph loaded",
-                extra={"version": snapshot.version, "subgraphs": sorted(transports)},
+                extra={
+                    "context": {
+                        "version": snapshot.version,
+                        "hash": supergraph.hash,
+                        "subgraphs": sorted(transports),
+                    }
+                },
             )
             return snapshot
+
+    async def start(self) -> None:
+        """Load from `loader` in the background, retrying until it works (readiness says 503
+        meanwhile), so that a gateway may start before its subgraphs."""
+        if self.loader is None or self._starting is not None:
+            return
+        self._starting = asyncio.create_task(self._load_until_loaded(self.loader))
+
+    async def _load_until_loaded(self, loader: SupergraphLoader) -> None:
+        delay = self.retry_seconds
+        while True:
+            try:
+                await self.load(await loader())
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning(
+                    "supergraph not loaded yet; retrying",
+                    extra={"context": {"error": str(exc), "retry_in": delay}},
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
 
     async def _retire(self, transports: list[SubgraphTransport]) -> None:
         await asyncio.sleep(self.settings.subgraph_timeout_seconds + 1)
@@ -226,9 +263,83 @@ class Gateway:
 
     async def close(self) -> None:
         """Close every transport (overrides included) and forget the snapshot."""
+        if self._starting is not None:
+            self._starting.cancel()
         for task in list(self._retiring):
             task.cancel()
         transports = list(self._by_url.values()) + list(self._overrides.values())
         self._by_url.clear()
         self._snapshot = None
         await asyncio.gather(*(t.close() for t in transports), return_exceptions=True)
+
+
+def file_loader(path: str) -> SupergraphLoader:
+    """Reads a supergraph SDL file (as `althaus gateway --supergraph FILE` does)."""
+
+    async def load() -> str:
+        return await asyncio.to_thread(_read_text, path)
+
+    return load
+
+
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def create_gateway(settings: Settings, *, supergraph_file: str | None = None) -> Gateway:
+    """The gateway `althaus serve gateway` runs: over a supergraph file when given, else composed
+    from the subgraphs at their configured URLs (`SUBGRAPH_<NAME>_URL`, default local ports)."""
+    if supergraph_file is not None:
+        return Gateway(settings, loader=file_loader(supergraph_file))
+    return Gateway(settings, loader=compose_from_subgraphs(settings))
+
+
+class SupergraphLoadError(Exception):
+    """The supergraph could not be built: a subgraph did not answer, or composition failed."""
+
+    code = "SUPERGRAPH_LOAD_FAILED"
+
+
+SDL_QUERY = b'{"query":"{ _service { sdl } }"}'
+
+
+def compose_from_subgraphs(settings: Settings) -> SupergraphLoader:
+    """Asks each configured subgraph for its SDL (`_service { sdl }`) and composes them.
+
+    The subgraphs are those named by `SUBGRAPH_<NAME>_URL`, or the four core ones when none is.
+    """
+    names = sorted(settings.subgraph_urls) or list(CORE_SUBGRAPHS)
+
+    async def load() -> str:
+        from supergraph.compose import SubgraphDefinition, compose
+
+        secret = settings.internal_token_secret or ""
+        definitions = []
+        for name in names:
+            url = settings.subgraph_url(name)
+            transport = create_transport(name, url, settings.subgraph_timeout_seconds)
+            headers = internal_token.headers_for(
+                Principal.guest(), name, secret, RequestContext("compose")
+            )
+            try:
+                raw = await transport.send(SDL_QUERY, headers)
+            except TransportError as exc:
+                raise SupergraphLoadError(f"subgraph {name!r} at {url}: {exc}") from None
+            finally:
+                await transport.close()
+            try:
+                sdl = orjson.loads(raw)["data"]["_service"]["sdl"]
+            except (orjson.JSONDecodeError, KeyError, TypeError):
+                raise SupergraphLoadError(
+                    f"subgraph {name!r} at {url} did not answer {{ _service {{ sdl }} }}"
+                ) from None
+            definitions.append(SubgraphDefinition(name, url, sdl))
+        result = compose(definitions)
+        if result.supergraph_sdl is None:
+            raise SupergraphLoadError(
+                "composition failed: " + "; ".join(str(e) for e in result.errors)
+            )
+        return result.supergraph_sdl
+
+    return load

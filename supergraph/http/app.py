@@ -73,6 +73,7 @@ def create_gateway_app(
     on_startup: Sequence[Hook] = (),
     on_shutdown: Sequence[Hook] = (),
     extra_routes: Sequence[BaseRoute] = (),
+    close_gateway: bool = True,
 ) -> Starlette:
     """The gateway's HTTP app.
 
@@ -125,6 +126,7 @@ def create_gateway_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await gateway.start()
         for hook in on_startup:
             await hook()
         try:
@@ -133,6 +135,8 @@ def create_gateway_app(
             for hook in on_shutdown:
                 await hook()
             await users_service.close()
+            if close_gateway:
+                await gateway.close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.edge = edge

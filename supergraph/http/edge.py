@@ -13,6 +13,7 @@ import orjson
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.logging import bind_request
 from supergraph.http.errors import error_body
 
 access_log = logging.getLogger("althaus.gateway.access")
@@ -54,11 +55,13 @@ class EdgeMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            with bind_request(request_id):
+                await self.app(scope, receive, send_with_id)
         except Exception:
             error_id = uuid.uuid4().hex
             error_log.exception(
-                "unhandled error", extra={"error_id": error_id, "request_id": request_id}
+                "unhandled error",
+                extra={"context": {"error_id": error_id, "request_id": request_id}},
             )
             if status == 0:
                 status = 500
@@ -91,4 +94,4 @@ class EdgeMiddleware:
                     "principal": state.get("principal_kind"),
                     "client_ip": client[0] if client else None,
                 }
-                access_log.info(orjson.dumps(line).decode())
+                access_log.info("request", extra={"context": line})

@@ -76,7 +76,7 @@ async def graphql_endpoint(request: Request) -> Response:
         return error_response(exc, media)
     except Exception:
         error_id = uuid.uuid4().hex
-        log.exception("graphql request failed", extra={"error_id": error_id})
+        log.exception("graphql request failed", extra={"context": {"error_id": error_id}})
         # Never a 500 with a stack trace: a GraphQL error the client can quote (errorId).
         return json_response(internal_error_body(error_id), 200, media_type=media)
     return json_response(result.body, result.status, media_type=media)
