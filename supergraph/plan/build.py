@@ -15,7 +15,7 @@ from graphql.language import FieldNode, InlineFragmentNode, SelectionSetNode
 
 from supergraph.model.elements import Key
 from supergraph.plan.errors import PlanningError
-from supergraph.plan.fetch_group import FetchGroup, Selections
+from supergraph.plan.fetch_group import FetchGroup, FieldSel, Selections
 from supergraph.plan.graph import SupergraphIndex
 from supergraph.plan.operation import NField, NFragment, NSelection, collect
 
@@ -33,6 +33,8 @@ class Position:
     typename_known: bool = False
     # the client's fields of this object by response key, to keep internal fields apart
     client: dict[str, NField] | None = None
+    # the selection set of the abstract parent, where leaves already selected need no repeat
+    inherited: Selections | None = None
 
     def internal_key(self, name: str) -> str:
         """The response key of a field the planner needs: its name, unless the client took it."""
@@ -208,6 +210,9 @@ class GroupBuilder:
             if f.loc is not None and f.loc in self.denied:
                 continue
             if self.local(pos, type_name, f.name):
+                if f.internal and f.selections is None and _selected_leaf(pos.inherited, f):
+                    self._touch(pos.group)
+                    continue
                 self.add_local(pos, type_name, f)
             else:
                 self.jump(pos, type_name, f)
@@ -237,7 +242,13 @@ class GroupBuilder:
             ]
             if fields:
                 sub = Position(
-                    pos.group, pos.sel.fragment(runtime), pos.path, pos.provided, True, pos.client
+                    pos.group,
+                    pos.sel.fragment(runtime),
+                    pos.path,
+                    pos.provided,
+                    True,
+                    pos.client,
+                    pos.sel,
                 )
                 self.plan_fields(sub, runtime, fields)
 
@@ -387,6 +398,13 @@ class GroupBuilder:
             group.add_requirement(via, requires, possible, aliases)
         self._touch(group)
         return Position(group, group.selections.fragment(via), pos.path, None, True, pos.client)
+
+
+def _selected_leaf(selections: Selections | None, f: NField) -> bool:
+    if selections is None:
+        return False
+    entry = selections.entries.get(f.key)
+    return isinstance(entry, FieldSel) and entry.name == f.name and not entry.conditions
 
 
 def _top_names(selection_set: SelectionSetNode) -> list[str]:
