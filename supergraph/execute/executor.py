@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ from graphql import GraphQLSchema, execute_sync
 
 from supergraph.execute.coalesce import InflightOperations
 from supergraph.execute.errors import (
+    DOWNSTREAM_SERVICE_ERROR,
     INVALID_SUBGRAPH_RESPONSE,
     GraphQLError,
     internal_error,
@@ -36,12 +38,22 @@ from supergraph.transport.base import SubgraphTransport, TransportError
 log = logging.getLogger(__name__)
 
 HeadersFor = Callable[[str], Mapping[str, str]]
+# Told of every subgraph fetch: (subgraph, seconds, error code or None). Keep it to an append.
+FetchObserver = Callable[[str, float, "str | None"], None]
 
 
 class _Run:
     """The state of one execution: merged data, errors, and how to sign subgraph requests."""
 
-    __slots__ = ("data", "errors", "headers", "headers_for", "principal_key", "variables")
+    __slots__ = (
+        "data",
+        "errors",
+        "headers",
+        "headers_for",
+        "on_fetch",
+        "principal_key",
+        "variables",
+    )
 
     def __init__(
         self, variables: Mapping[str, Any], headers_for: HeadersFor, principal_key: str
@@ -52,6 +64,7 @@ class _Run:
         self.headers_for = headers_for
         self.headers: dict[str, Mapping[str, str]] = {}  # per subgraph: signed once per request
         self.principal_key = principal_key
+        self.on_fetch: FetchObserver | None = None
 
 
 class Executor:
@@ -81,15 +94,17 @@ class Executor:
         variables: Mapping[str, Any] | None,
         headers_for: HeadersFor,
         principal_key: str,
+        *,
+        on_fetch: FetchObserver | None = None,
     ) -> dict[str, Any]:
         if self._operations is not None and plan.operation_kind == "query":
             return await self._operations.run(
                 plan,
                 variables or {},
                 principal_key,
-                lambda: self._execute(plan, variables, headers_for, principal_key),
+                lambda: self._execute(plan, variables, headers_for, principal_key, on_fetch),
             )
-        return await self._execute(plan, variables, headers_for, principal_key)
+        return await self._execute(plan, variables, headers_for, principal_key, on_fetch)
 
     async def _execute(
         self,
@@ -97,8 +112,10 @@ class Executor:
         variables: Mapping[str, Any] | None,
         headers_for: HeadersFor,
         principal_key: str,
+        on_fetch: FetchObserver | None = None,
     ) -> dict[str, Any]:
         run = _Run(variables or {}, headers_for, principal_key)
+        run.on_fetch = on_fetch
         try:
             if plan.introspection is not None:
                 self._introspect(plan, run)
@@ -237,6 +254,27 @@ class Executor:
         self, fetch: FetchNode, variables: dict[str, Any], run: _Run
     ) -> dict[str, Any] | None:
         """One subgraph request; its failure becomes a coded error and None, never an exception."""
+        on_fetch = run.on_fetch
+        if on_fetch is None:
+            return await self._exchange(fetch, variables, run)
+        started = time.perf_counter()
+        errors_before = len(run.errors)
+        answer = await self._exchange(fetch, variables, run)
+        code: str | None = None
+        if answer is None:
+            if len(run.errors) > errors_before:
+                code = run.errors[-1]["extensions"]["code"]
+        elif answer.get("errors"):
+            code = _first_code(answer["errors"])
+        try:
+            on_fetch(fetch.service, time.perf_counter() - started, code)
+        except Exception:
+            log.exception("fetch observer failed")
+        return answer
+
+    async def _exchange(
+        self, fetch: FetchNode, variables: dict[str, Any], run: _Run
+    ) -> dict[str, Any] | None:
         service = fetch.service
         transport = self.transports.get(service)
         if transport is None:
@@ -300,6 +338,13 @@ def _forwarded(fetch: FetchNode, variables: Mapping[str, Any]) -> dict[str, Any]
     if not fetch.variable_usages:
         return {}
     return {name: variables[name] for name in fetch.variable_usages if name in variables}
+
+
+def _first_code(errors: Any) -> str:
+    first = errors[0] if type(errors) is list and errors else errors
+    extensions = first.get("extensions") if type(first) is dict else None
+    code = extensions.get("code") if type(extensions) is dict else None
+    return code if isinstance(code, str) else DOWNSTREAM_SERVICE_ERROR
 
 
 def _entity_position(error: Any, count: int) -> int | None:

@@ -179,3 +179,26 @@ async def test_malformed_plan_gives_an_internal_error_and_keeps_partial_data(
             }
         ],
     }
+
+
+async def test_fetch_observer_hears_every_fetch_with_its_outcome(faults_served: Served) -> None:
+    transports: dict[str, SubgraphTransport] = dict(faults_served.transports("asgi"))
+    transports["ratings"] = AsgiTransport("ratings", _crashing_app)
+    executor = Executor(transports, build_schema(FAULTS_API_SDL), mask_subgraph_errors=False)
+    heard: list[tuple[str, float, str | None]] = []
+    broken = QueryPlan(
+        node=root_fetch("catalog", "items{id broken}"),
+        shape=root(
+            obj("items", leaf("id", non_null=True), leaf("broken"), nullability=(True, True))
+        ),
+    )
+    await executor.execute(
+        _items_with_ratings(), {}, headers_for, "p", on_fetch=lambda *a: heard.append(a)
+    )
+    await executor.execute(broken, {}, headers_for, "p", on_fetch=lambda *a: heard.append(a))
+    assert [(service, code) for service, _, code in heard] == [
+        ("catalog", None),
+        ("ratings", "SUBREQUEST_HTTP_ERROR"),
+        ("catalog", "CATALOG_BROKEN"),
+    ]
+    assert all(seconds >= 0 for _, seconds, _ in heard)
