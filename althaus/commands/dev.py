@@ -21,6 +21,7 @@ from core.db import create_engine
 from core.embedded import resolve
 from core.logging import configure_logging
 from core.migrate import MigrationError, migrate
+from core.request_logging import RequestLoggingMiddleware
 
 FIRST_ADMIN_USERNAME = "admin"
 FIRST_ADMIN_EMAIL = "admin@localhost"
@@ -68,12 +69,19 @@ def command(host: str | None, port: int | None) -> None:
         click.echo("")
 
     configure_logging("althaus", settings.log_level)
-    app = create_dev_app(settings)
+    app = RequestLoggingMiddleware(create_dev_app(settings))
     bind_host = host or settings.host
     bind_port = port or settings.port
     subgraphs = ", ".join(available_subgraphs()) or "none yet"
     click.echo(f"Serving on http://{bind_host}:{bind_port} (subgraphs: {subgraphs})", err=True)
-    uvicorn.run(app, host=bind_host, port=bind_port, log_config=None, server_header=False)
+    uvicorn.run(
+        app,
+        host=bind_host,
+        port=bind_port,
+        log_config=None,
+        access_log=False,  # RequestLoggingMiddleware logs each request with its ids
+        server_header=False,
+    )
 
 
 async def ensure_first_admin(database_url: str) -> tuple[NewAccount, str] | None:

@@ -8,6 +8,7 @@ from althaus.platform import SERVICES, create_service_app
 from core.config import Settings
 from core.embedded import resolve
 from core.logging import configure_logging
+from core.request_logging import RequestLoggingMiddleware
 
 
 @click.command()
@@ -25,7 +26,7 @@ def command(service: str, host: str | None, port: int | None) -> None:
 
     settings = resolve(Settings.from_env())
     configure_logging(service, settings.log_level)
-    app = create_service_app(service, settings)
+    app = RequestLoggingMiddleware(create_service_app(service, settings))
     bind_host = host or settings.host
     bind_port = port or (settings.port if service == "gateway" else SERVICES[service])
     click.echo(f"Serving {service} on http://{bind_host}:{bind_port}", err=True)
@@ -34,6 +35,7 @@ def command(service: str, host: str | None, port: int | None) -> None:
         host=bind_host,
         port=bind_port,
         log_config=None,
+        access_log=False,  # RequestLoggingMiddleware logs each request with its ids
         proxy_headers=True,
         server_header=False,
     )
