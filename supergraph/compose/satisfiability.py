@@ -97,20 +97,27 @@ def _jumps(
     field_name: str,
     overridden: set[tuple[str, str, str]],
 ) -> list[SubgraphModel]:
-    local = current.types[type_name]
+    """Subgraphs resolving the field that entity jumps (one or several) reach from `current`."""
+    reached = [current]
+    index = 0
+    while index < len(reached):
+        source = reached[index].types[type_name]
+        index += 1
+        for other in subgraphs:
+            model = other.types.get(type_name)
+            if other in reached or model is None:
+                continue
+            if any(k.resolvable and _has_key_fields(source.fields, k.fields) for k in model.keys):
+                reached.append(other)
     out = []
-    for other in subgraphs:
-        if other is current:
-            continue
-        model = other.types.get(type_name)
-        if model is None or field_name not in model.fields:
-            continue
-        if model.fields[field_name].external or (type_name, field_name, other.name) in overridden:
-            continue
-        for key in model.keys:
-            if key.resolvable and _has_key_fields(local.fields, key.fields):
-                out.append(other)
-                break
+    for other in reached[1:]:
+        field = other.types[type_name].fields.get(field_name)
+        if (
+            field is not None
+            and not field.external
+            and (type_name, field_name, other.name) not in overridden
+        ):
+            out.append(other)
     return out
 
 

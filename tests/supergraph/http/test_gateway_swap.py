@@ -116,3 +116,38 @@ def test_bounded_cache_evicts_the_least_recently_used() -> None:
     assert cache.get("b") is None
     assert cache.get("a") == 1
     assert len(cache) == 2
+
+
+async def test_gateway_composes_from_in_process_subgraphs_and_serves(edge: EdgeStack) -> None:
+    edge.require_loaded()
+    from supergraph.gateway import compose_from_subgraphs
+    from supergraph.transport.asgi import AsgiTransport
+    from tests.supergraph.http.edge_fixture import Received, catalog_app, users_app
+
+    received = {"users": Received(), "catalog": Received()}
+    transports = {
+        "users": AsgiTransport("users", users_app(edge.identity, received["users"])),
+        "catalog": AsgiTransport("catalog", catalog_app(received["catalog"])),
+    }
+    settings = settings_for({})
+    gateway = Gateway(
+        settings, transports=transports, loader=compose_from_subgraphs(settings, transports)
+    )
+    app = create_gateway_app(settings, gateway)
+    try:
+        await gateway.start()
+        for _ in range(200):
+            if gateway.snapshot is not None:
+                break
+            import asyncio
+
+            await asyncio.sleep(0.02)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://gw.test"
+        ) as client:
+            response = await client.post("/graphql", json={"query": QUERY})
+        assert response.json()["data"]["products"][0] == {"name": "Lamp"}
+        assert received["catalog"].refused == []
+    finally:
+        await app.state.users.close()
+        await gateway.close()
