@@ -78,6 +78,11 @@ async def test_bench_query_end_to_end_over_http() -> None:
     assert response == {"data": bench_expected()}
 
 
+async def test_bench_query_over_the_benchmarks_own_supergraph_file() -> None:
+    response = await _run("bench", BENCH_QUERY, operation_name="TestQuery")
+    assert response == {"data": bench_expected()}
+
+
 async def test_classic_requires_and_provides_end_to_end() -> None:
     query = "{ topProducts(first: 2) { name shippingEstimate reviews { author { username } } } }"
     response = await _run("classic", query)
