@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graphql import print_ast
@@ -18,6 +17,7 @@ from graphql.language import (
 )
 from graphql.language import FieldNode as AstField
 
+from supergraph.plan.graph import SupergraphIndex
 from supergraph.plan.nodes import FetchNode, RequiredField, RequiredFragment, RequiredSelection
 from supergraph.plan.operation import Conditions
 
@@ -186,7 +186,7 @@ class FetchGroup:
     def to_fetch(
         self,
         definitions: dict[str, VariableDefinitionNode],
-        possible_of: Callable[[str], frozenset[str]],
+        index: SupergraphIndex,
     ) -> FetchNode:
         used: dict[str, None] = {}
         self.selections.variables(used)
@@ -210,7 +210,7 @@ class FetchGroup:
                     (
                         RequiredField("__typename"),
                         *_aliased(
-                            merge_required(sets, possible_of),
+                            tuple(_required_fields(sets, type_condition, index, type_condition)),
                             self.required_aliases.get(type_condition, {}),
                         ),
                     ),
@@ -249,36 +249,56 @@ def _aliased(
     )
 
 
-def merge_required(
-    sets: list[SelectionSetNode], possible_of: Callable[[str], frozenset[str]]
+def required_selections(
+    sets: list[SelectionSetNode], type_name: str, index: SupergraphIndex
 ) -> tuple[RequiredSelection, ...]:
-    """Key and @requires field sets as one representation selection, fields merged by name."""
-    fields: dict[str, list[SelectionSetNode]] = {}
-    leaves: dict[str, None] = {}
-    fragments: dict[str, list[SelectionSetNode]] = {}
-    for selection_set in sets:
+    """Key and @requires field sets as one representation selection, fields merged by name.
+
+    Below an abstract type, fragments become one fragment per concrete type (with the fields
+    of every fragment that applies to it), so a representation never nests fragments.
+    """
+    if not index.is_abstract(type_name):
+        return tuple(_required_fields(sets, type_name, index, type_name))
+    common = _required_fields(sets, type_name, index, type_name)
+    names = {f.name for f in common}
+    out: list[RequiredSelection] = [RequiredField("__typename"), *common]
+    for runtime in index.possible_types(type_name):
+        specific = [
+            f for f in _required_fields(sets, runtime, index, runtime) if f.name not in names
+        ]
+        if specific:
+            out.append(RequiredFragment(runtime, tuple(specific)))
+    return tuple(out)
+
+
+def _required_fields(
+    sets: list[SelectionSetNode], type_name: str, index: SupergraphIndex, runtime: str
+) -> list[RequiredField]:
+    subs: dict[str, list[SelectionSetNode]] = {}
+
+    def walk(selection_set: SelectionSetNode) -> None:
         for selection in selection_set.selections:
             if isinstance(selection, AstField):
                 name = selection.name.value
                 if name == "__typename":
                     continue
-                leaves.setdefault(name, None)
+                found = subs.setdefault(name, [])
                 if selection.selection_set is not None:
-                    fields.setdefault(name, []).append(selection.selection_set)
-            elif isinstance(selection, InlineFragmentNode) and selection.type_condition:
-                fragments.setdefault(selection.type_condition.name.value, []).append(
-                    selection.selection_set
+                    found.append(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = (
+                    selection.type_condition.name.value if selection.type_condition else None
                 )
-    out: list[RequiredSelection] = []
-    for name in leaves:
-        sub = fields.get(name)
-        out.append(RequiredField(name, merge_required(sub, possible_of) if sub else None))
-    for type_condition, subs in fragments.items():
-        out.append(
-            RequiredFragment(
-                type_condition, merge_required(subs, possible_of), possible_of(type_condition)
-            )
-        )
-    if fragments:
-        out.insert(0, RequiredField("__typename"))
-    return tuple(out)
+                if index.applies(condition, runtime):
+                    walk(selection.selection_set)
+
+    for selection_set in sets:
+        walk(selection_set)
+    out: list[RequiredField] = []
+    for name, nested in subs.items():
+        if nested:
+            child = index.field_type(type_name, name)
+            out.append(RequiredField(name, required_selections(nested, child, index)))
+        else:
+            out.append(RequiredField(name))
+    return out

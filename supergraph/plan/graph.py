@@ -109,6 +109,15 @@ class SupergraphIndex:
             out |= self._interfaces_of(interface)
         return out
 
+    def field_type(self, type_name: str, field: str) -> str:
+        info = self.types.get(type_name)
+        fi = info.fields.get(field) if info is not None else None
+        if fi is None:
+            from supergraph.plan.errors import PlanningError
+
+            raise PlanningError(f"type {type_name} has no field {field!r}")
+        return fi.named_type
+
     def enum_values(self, name: str) -> frozenset[str] | None:
         api_type = self.api.get_type(name)
         if isinstance(api_type, GraphQLEnumType):

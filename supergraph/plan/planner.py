@@ -81,7 +81,7 @@ class QueryPlanner:
         definitions = {v.variable.name.value: v for v in operation.variable_definitions or ()}
 
         def to_fetch(group: FetchGroup) -> FetchNode:
-            return group.to_fetch(definitions, self._possible)
+            return group.to_fetch(definitions, self.index)
 
         node = build_tree(groups, to_fetch, kind == "mutation")
         return QueryPlan(
@@ -91,11 +91,6 @@ class QueryPlanner:
             introspection=_introspection(document, operation, fields),
             denied=tuple(shape_builder.denied_fields.values()),
         )
-
-    def _possible(self, type_name: str) -> frozenset[str]:
-        if self.index.is_abstract(type_name):
-            return frozenset(self.index.possible_types(type_name))
-        return frozenset()
 
 
 def _introspection(
