@@ -179,4 +179,11 @@ DEFAULT_GATEWAYS = ("althaus", "apollo", "hive", "hive-router")
 
 
 def process_env(gateway: Gateway) -> dict[str, str]:
-    return {**os.environ, **gateway.env}
+    """The environment of a gateway process: ours, without subgraph URL overrides (the run's
+    supergraph file names the subgraphs), plus the gateway's own settings."""
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not (key.startswith("SUBGRAPH_") and key.endswith("_URL"))
+    }
+    return {**inherited, **gateway.env}
