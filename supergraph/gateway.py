@@ -295,6 +295,13 @@ def create_gateway(settings: Settings, *, supergraph_file: str | None = None) ->
     return Gateway(settings, loader=compose_from_subgraphs(settings))
 
 
+def _declared_url(settings: Settings, name: str, *, in_process: bool) -> str:
+    """The URL written into the supergraph for `name` (only informative for in-process ones)."""
+    if in_process and name.lower() not in settings.subgraph_urls:
+        return f"http://127.0.0.1:{settings.port}/subgraphs/{name}/graphql"
+    return settings.subgraph_url(name)
+
+
 class SupergraphLoadError(Exception):
     """The supergraph could not be built: a subgraph did not answer, or composition failed."""
 
@@ -304,37 +311,49 @@ class SupergraphLoadError(Exception):
 SDL_QUERY = b'{"query":"{ _service { sdl } }"}'
 
 
-def compose_from_subgraphs(settings: Settings) -> SupergraphLoader:
-    """Asks each configured subgraph for its SDL (`_service { sdl }`) and composes them.
+def compose_from_subgraphs(
+    settings: Settings, transports: Mapping[str, SubgraphTransport] | None = None
+) -> SupergraphLoader:
+    """Asks each subgraph for its SDL (`_service { sdl }`) and composes them.
 
-    The subgraphs are those named by `SUBGRAPH_<NAME>_URL`, or the four core ones when none is.
+    With `transports` (name -> transport, e.g. in-process ASGI ones in `althaus dev`) those
+    subgraphs are asked through them; otherwise the subgraphs named by `SUBGRAPH_<NAME>_URL`,
+    or the four core ones when none is, are asked over HTTP at their configured URLs.
     """
-    names = sorted(settings.subgraph_urls) or list(CORE_SUBGRAPHS)
+    names = (
+        sorted(transports) if transports else sorted(settings.subgraph_urls) or list(CORE_SUBGRAPHS)
+    )
+
+    async def fetch_sdl(name: str, url: str) -> str:
+        given = transports.get(name) if transports else None
+        transport = given or create_transport(name, url, settings.subgraph_timeout_seconds)
+        headers = internal_token.headers_for(
+            Principal.guest(), name, settings.internal_token_secret or "", RequestContext("compose")
+        )
+        try:
+            raw = await transport.send(SDL_QUERY, headers)
+        except TransportError as exc:
+            raise SupergraphLoadError(f"subgraph {name!r} at {url}: {exc}") from None
+        finally:
+            if given is None:
+                await transport.close()
+        try:
+            sdl = orjson.loads(raw)["data"]["_service"]["sdl"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            raise SupergraphLoadError(
+                f"subgraph {name!r} at {url} did not answer {{ _service {{ sdl }} }}"
+            ) from None
+        if not isinstance(sdl, str):
+            raise SupergraphLoadError(f"subgraph {name!r} at {url} answered no SDL")
+        return sdl
 
     async def load() -> str:
         from supergraph.compose import SubgraphDefinition, compose
 
-        secret = settings.internal_token_secret or ""
         definitions = []
         for name in names:
-            url = settings.subgraph_url(name)
-            transport = create_transport(name, url, settings.subgraph_timeout_seconds)
-            headers = internal_token.headers_for(
-                Principal.guest(), name, secret, RequestContext("compose")
-            )
-            try:
-                raw = await transport.send(SDL_QUERY, headers)
-            except TransportError as exc:
-                raise SupergraphLoadError(f"subgraph {name!r} at {url}: {exc}") from None
-            finally:
-                await transport.close()
-            try:
-                sdl = orjson.loads(raw)["data"]["_service"]["sdl"]
-            except (orjson.JSONDecodeError, KeyError, TypeError):
-                raise SupergraphLoadError(
-                    f"subgraph {name!r} at {url} did not answer {{ _service {{ sdl }} }}"
-                ) from None
-            definitions.append(SubgraphDefinition(name, url, sdl))
+            url = _declared_url(settings, name, in_process=bool(transports))
+            definitions.append(SubgraphDefinition(name, url, await fetch_sdl(name, url)))
         result = compose(definitions)
         if result.supergraph_sdl is None:
             raise SupergraphLoadError(

@@ -15,7 +15,7 @@ from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.types import Info
@@ -360,14 +360,14 @@ def users_app(identity: Identity, received: Received) -> Starlette:
         routes=[
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),
             Route("/internal/api-keys/resolve", resolve, methods=["POST"]),
-            Mount("/graphql", graphql),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
         ]
     )
 
 
 def catalog_app(received: Received) -> Starlette:
     graphql = _Guarded("catalog", _ContextGraphQL(CATALOG_SCHEMA, Identity(keys=[])), received)
-    return Starlette(routes=[Mount("/graphql", graphql)])
+    return Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"])])
 
 
 def compose_sdl() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 
 import httpx
@@ -139,8 +140,6 @@ async def test_gateway_composes_from_in_process_subgraphs_and_serves(edge: EdgeS
         for _ in range(200):
             if gateway.snapshot is not None:
                 break
-            import asyncio
-
             await asyncio.sleep(0.02)
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://gw.test"
