@@ -73,7 +73,10 @@ class HttpTransport:
         if session is None or session.closed:
             session = self._open()
         try:
-            async with session.post(self._request_url, data=body, headers=headers) as response:
+            # No redirects: the signed internal token must never follow one to another host.
+            async with session.post(
+                self._request_url, data=body, headers=headers, allow_redirects=False
+            ) as response:
                 payload = await response.read()
                 status = response.status
         except TimeoutError as exc:

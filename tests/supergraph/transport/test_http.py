@@ -104,3 +104,23 @@ def test_unix_url_names_socket_and_optional_http_path() -> None:
 def test_rejects_urls_that_are_not_http_or_unix() -> None:
     with pytest.raises(ValueError, match="ftp://x"):
         HttpTransport("accounts", "ftp://x")
+
+
+async def test_redirects_are_not_followed() -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import RedirectResponse
+    from starlette.routing import Route
+
+    async def redirect(request):
+        return RedirectResponse("/elsewhere/graphql", status_code=307)
+
+    app = Starlette(routes=[Route("/graphql", redirect, methods=["POST"])])
+    log = RequestLog()
+    async with serve_http(
+        {"accounts": SUBGRAPHS["accounts"]}, log, extra_apps={"moved": app}
+    ) as urls:
+        transport = HttpTransport("moved", urls["moved"])
+        with pytest.raises(TransportError) as caught:
+            await transport.send(QUERY, {"x-internal-token": "secret"})
+        await transport.close()
+    assert caught.value.status == 307
