@@ -213,9 +213,41 @@ class GroupBuilder:
                 if f.internal and f.selections is None and _selected_leaf(pos.inherited, f):
                     self._touch(pos.group)
                     continue
+                stranded = self._stranded(pos.group.service, type_name, f)
+                if stranded and self._jump_options(pos, type_name, f):
+                    # A shared field whose selections this subgraph cannot complete: the rest
+                    # of them come from another subgraph resolving the same field.
+                    kept = _restrict(f, {k for k in _keys_of(f) if k not in stranded})
+                    if kept is not None:
+                        self.add_local(pos, type_name, kept)
+                    rest = _restrict(f, stranded)
+                    if rest is not None:
+                        self.jump(pos, type_name, rest)
+                    continue
                 self.add_local(pos, type_name, f)
             else:
                 self.jump(pos, type_name, f)
+
+    def _stranded(self, graph: str, type_name: str, f: NField) -> set[str]:
+        """Response keys under `f` that `graph` can neither resolve nor reach through a key."""
+        if not f.selections:
+            return set()
+        info = self.index.types.get(type_name)
+        fi = info.fields.get(f.name) if info is not None else None
+        child = self.index.types.get(fi.named_type) if fi is not None else None
+        if child is None or child.kind != "object" or graph not in child.graphs:
+            return set()
+        out: set[str] = set()
+        for sub in collect(f.selections, lambda c: self.index.applies(c, child.name)):
+            if sub.name == "__typename" or self.index.resolvable(graph, child.name, sub.name):
+                continue
+            if not any(
+                all(self.index.resolvable(graph, child.name, n) for n in _top_names(k.fields))
+                for target, via in self.index.resolvers(child.name, sub.name)
+                for k in self.index.keys(target, via)
+            ):
+                out.add(sub.key)
+        return out
 
     def plan_abstract(self, pos: Position, abstract: str, selections: list[NSelection]) -> None:
         index = self.index
@@ -313,6 +345,41 @@ class GroupBuilder:
     # ------------------------------------------------------------ entity jumps
 
     def jump(self, pos: Position, type_name: str, f: NField) -> None:
+        options = self._jump_options(pos, type_name, f)
+        if not options:
+            raise PlanningError(
+                f"cannot plan field {type_name}.{f.name} from subgraph {pos.group.service!r}: "
+                f"no other subgraph resolves it under a key reachable from there"
+            )
+        options.sort(key=lambda o: o[0])
+        _, target, via, key = options[0]
+        stranded = self._stranded(target, via, f)
+        if stranded:
+            for _, other, other_via, _ in options[1:]:
+                if not self._stranded(other, other_via, _restrict(f, stranded) or f):
+                    # Split the shared field: what `target` cannot complete comes from `other`.
+                    kept = _restrict(f, {k for k in _keys_of(f) if k not in stranded})
+                    rest = _restrict(f, stranded)
+                    if kept is not None:
+                        self._jump_to(pos, type_name, kept, target, via, key)
+                    if rest is not None:
+                        other_key = self._pick_key(pos, type_name, other, other_via)
+                        self._jump_to(pos, type_name, rest, other, other_via, other_key)
+                    return
+        self._jump_to(pos, type_name, f, target, via, key)
+
+    def _jump_to(
+        self, pos: Position, type_name: str, f: NField, target: str, via: str, key: Key
+    ) -> None:
+        source = self.index.source(target, via, f.name)
+        requires = source.requires if source is not None else None
+        inner = self._enter(pos, type_name, target, via, key, requires)
+        inner.group.entry_conditions.append(() if f.internal else f.conditions)
+        self.add_local(inner, via, f)
+
+    def _jump_options(
+        self, pos: Position, type_name: str, f: NField
+    ) -> list[tuple[tuple[int, int, int, int], str, str, Key]]:
         index = self.index
         service = pos.group.service
         options: list[tuple[tuple[int, int, int, int], str, str, Key]] = []
@@ -332,17 +399,7 @@ class GroupBuilder:
             options.append(
                 ((0 if key_local else 1, 0 if existing else 1, misses, order), graph, via, key)
             )
-        if not options:
-            raise PlanningError(
-                f"cannot plan field {type_name}.{f.name} from subgraph {service!r}: no other "
-                f"subgraph resolves it under a key reachable from there"
-            )
-        _, target, via, key = min(options, key=lambda o: o[0])
-        source = index.source(target, via, f.name)
-        requires = source.requires if source is not None else None
-        inner = self._enter(pos, type_name, target, via, key, requires)
-        inner.group.entry_conditions.append(() if f.internal else f.conditions)
-        self.add_local(inner, via, f)
+        return options
 
     def _pick_key(self, pos: Position, type_name: str, graph: str, via: str) -> Key:
         keys = self.index.keys(graph, via)
@@ -398,6 +455,41 @@ class GroupBuilder:
             group.add_requirement(via, requires, possible, aliases)
         self._touch(group)
         return Position(group, group.selections.fragment(via), pos.path, None, True, pos.client)
+
+
+def _keys_of(f: NField) -> set[str]:
+    keys: set[str] = set()
+
+    def walk(selections: list[NSelection]) -> None:
+        for s in selections:
+            if isinstance(s, NField):
+                keys.add(s.key)
+            else:
+                walk(s.selections)
+
+    walk(f.selections or [])
+    return keys
+
+
+def _restrict(f: NField, keys: set[str]) -> NField | None:
+    """`f` with only the sub-selections whose response key is in `keys` (None when empty)."""
+
+    def keep(selections: list[NSelection]) -> list[NSelection]:
+        out: list[NSelection] = []
+        for s in selections:
+            if isinstance(s, NField):
+                if s.key in keys:
+                    out.append(s)
+            else:
+                inner = keep(s.selections)
+                if inner:
+                    out.append(NFragment(s.type_condition, s.conditions, inner))
+        return out
+
+    kept = keep(f.selections or [])
+    if not kept:
+        return None
+    return NField(f.key, f.name, f.arguments, f.conditions, kept, f.loc, f.internal)
 
 
 def _selected_leaf(selections: Selections | None, f: NField) -> bool:
