@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -52,6 +53,7 @@ class HttpTransport:
             self._request_url = url
         self._client_timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def _open(self) -> aiohttp.ClientSession:
         # Created lazily so the session binds the running loop, not the one at construction time.
@@ -60,6 +62,7 @@ class HttpTransport:
             connector = aiohttp.UnixConnector(path=self._socket_path, limit=self._limit)
         else:
             connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
+        self._loop = asyncio.get_running_loop()
         self._session = aiohttp.ClientSession(
             connector=connector,
             timeout=self._client_timeout,
@@ -70,8 +73,8 @@ class HttpTransport:
 
     async def send(self, body: bytes, headers: Mapping[str, str]) -> bytes:
         session = self._session
-        if session is None or session.closed:
-            session = self._open()
+        if session is None or session.closed or self._loop is not asyncio.get_running_loop():
+            session = self._open()  # first use, or a new event loop (a session belongs to one)
         try:
             # No redirects: the signed internal token must never follow one to another host.
             async with session.post(
@@ -98,6 +101,6 @@ class HttpTransport:
         return payload
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        session, self._session = self._session, None
+        if session is not None and self._loop is asyncio.get_running_loop():
+            await session.close()

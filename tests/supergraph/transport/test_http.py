@@ -124,3 +124,18 @@ async def test_redirects_are_not_followed() -> None:
             await transport.send(QUERY, {"x-internal-token": "secret"})
         await transport.close()
     assert caught.value.status == 307
+
+
+def test_a_transport_can_be_used_from_successive_event_loops() -> None:
+    import asyncio as aio
+
+    async def both() -> tuple[bytes, bytes]:
+        async with serve_http({"accounts": SUBGRAPHS["accounts"]}) as urls:
+            transport = HttpTransport("accounts", urls["accounts"])
+            first = await aio.to_thread(aio.run, transport.send(QUERY, {}))
+            second = await transport.send(QUERY, {})
+            await transport.close()
+            return first, second
+
+    first, second = aio.run(both())
+    assert first == second
