@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import CompositionError, CompositionHint, Report
+from .inaccessible import check_inaccessible
 from .merge import merge
 from .model import SubgraphModel, graph_enum_name
 from .printer import print_supergraph
@@ -58,6 +59,8 @@ def compose(subgraphs: list[SubgraphDefinition]) -> CompositionResult:
     if report.errors:
         return CompositionResult(None, report.errors, report.hints)
     supergraph = merge(models, report)
+    if not report.errors:
+        check_inaccessible(supergraph, report)
     if not report.errors:
         check_satisfiability(models, supergraph, report)
     if report.errors:

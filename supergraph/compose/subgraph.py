@@ -5,6 +5,7 @@ from __future__ import annotations
 from graphql import GraphQLSyntaxError, parse
 from graphql.language import (
     BooleanValueNode,
+    DirectiveDefinitionNode,
     DirectiveNode,
     DocumentNode,
     EnumTypeDefinitionNode,
@@ -33,7 +34,7 @@ from graphql.language import (
 )
 
 from .errors import Report
-from .links import LinkError, Links, argument, read_links, string_argument
+from .links import FEDERATION_DIRECTIVES, LinkError, Links, argument, read_links, string_argument
 from .model import (
     BUILTIN_SCALARS,
     ENUM,
@@ -118,6 +119,8 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
     if renamed is None:
         return None
     document = renamed
+    if not _check_directives(name, document, links, report):
+        return None
     subgraph = SubgraphModel(
         name=name,
         url=url,
@@ -164,6 +167,35 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
     subgraph.types.setdefault("Query", TypeModel(name="Query", kind=OBJECT))
     _check_references(subgraph, report)
     return subgraph
+
+
+_BUILTIN_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "skip", "include", "oneOf", "link"})
+
+
+def _check_directives(name: str, document: DocumentNode, links: Links, report: Report) -> bool:
+    """Every applied directive must be defined, built in, or linked (imported or namespaced)."""
+    known = set(_BUILTIN_DIRECTIVES) | set(links.names)
+    known.update(
+        d.name.value for d in document.definitions if isinstance(d, DirectiveDefinitionNode)
+    )
+    unknown: list[str] = []
+
+    class Collector(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_: object) -> None:
+            if node.name.value not in known:
+                unknown.append(node.name.value)
+
+    visit(document, Collector())
+    for directive in dict.fromkeys(unknown):
+        message = f'[{name}] Unknown directive "@{directive}".'
+        if links.fed2 and directive in FEDERATION_DIRECTIVES:
+            message = (
+                f'[{name}] Unknown directive "@{directive}". If you meant the "@{directive}" federation '
+                f'directive, you should use fully-qualified name "@federation__{directive}" or add '
+                f'"@{directive}" to the `import` argument of the @link to the federation specification.'
+            )
+        report.error("INVALID_GRAPHQL", message, (name,))
+    return not unknown
 
 
 def _line(exc: GraphQLSyntaxError) -> str:
