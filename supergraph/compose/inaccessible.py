@@ -22,7 +22,8 @@ def check_inaccessible(supergraph: Supergraph, report: Report) -> None:
         if name in hidden_types:
             report.error(
                 "QUERY_ROOT_TYPE_INACCESSIBLE",
-                f'Type "{name}" is @inaccessible but is the query root type, which must be in the API schema.',
+                f'Type "{name}" is @inaccessible but is the query root type, which must be in the '
+                "API schema.",
                 coordinate=name,
             )
     for merged in supergraph.types.values():
@@ -35,7 +36,8 @@ def check_inaccessible(supergraph: Supergraph, report: Report) -> None:
                 if merged.kind == INPUT_OBJECT and _required(field.type, field.default):
                     report.error(
                         "REQUIRED_INACCESSIBLE",
-                        f'Input field "{coordinate}" is @inaccessible but is a required input field of its type.',
+                        f'Input field "{coordinate}" is @inaccessible but is a required input '
+                        "field of its type.",
                         coordinate=coordinate,
                     )
                 _check_implements(supergraph, merged, field.name, report)
@@ -47,7 +49,8 @@ def check_inaccessible(supergraph: Supergraph, report: Report) -> None:
                     if _required(arg.type, arg.default):
                         report.error(
                             "REQUIRED_INACCESSIBLE",
-                            f'Argument "{arg_coordinate}" is @inaccessible but is a required argument of its '
+                            f'Argument "{arg_coordinate}" is @inaccessible but is a required '
+                            "argument of its "
                             "field.",
                             coordinate=arg_coordinate,
                         )
@@ -65,7 +68,8 @@ def _check_reference(
     if type_name in hidden_types:
         report.error(
             "REFERENCED_INACCESSIBLE",
-            f'Type "{type_name}" is @inaccessible but is referenced by "{coordinate}", which is in the API '
+            f'Type "{type_name}" is @inaccessible but is referenced by "{coordinate}", which is '
+            "in the API "
             "schema.",
             coordinate=coordinate,
         )
@@ -102,7 +106,8 @@ def _check_implements(
         if field is not None and not _hidden(field.applied):
             report.error(
                 "IMPLEMENTED_BY_INACCESSIBLE",
-                f'Field "{merged.name}.{field_name}" is @inaccessible but implements the interface field '
+                f'Field "{merged.name}.{field_name}" is @inaccessible but implements the '
+                "interface field "
                 f'"{interface_name}.{field_name}", which is in the API schema.',
                 coordinate=f"{merged.name}.{field_name}",
             )

@@ -190,9 +190,11 @@ def _check_directives(name: str, document: DocumentNode, links: Links, report: R
         message = f'[{name}] Unknown directive "@{directive}".'
         if links.fed2 and directive in FEDERATION_DIRECTIVES:
             message = (
-                f'[{name}] Unknown directive "@{directive}". If you meant the "@{directive}" federation '
+                f'[{name}] Unknown directive "@{directive}". If you meant the "@{directive}" '
+                "federation "
                 f'directive, you should use fully-qualified name "@federation__{directive}" or add '
-                f'"@{directive}" to the `import` argument of the @link to the federation specification.'
+                f'"@{directive}" to the `import` argument of the @link to the federation '
+                "specification."
             )
         report.error("INVALID_GRAPHQL", message, (name,))
     return not unknown
