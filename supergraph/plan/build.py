@@ -126,10 +126,42 @@ class GroupBuilder:
             else:
                 existing = [c for c in candidates if ("root", c) in self._by_key]
                 service = existing[0] if existing else self._cheapest(candidates, root_type, f)
-                group = self._by_key.get(("root", service)) or self._new_group(service)
-                self._by_key[("root", service)] = group
+                for part_service, part in self._root_parts(service, candidates, root_type, f):
+                    group = self._by_key.get(("root", part_service)) or self._new_group(
+                        part_service
+                    )
+                    self._by_key[("root", part_service)] = group
+                    group.entry_conditions.append(part.conditions)
+                    self.add_local(Position(group, group.selections, ()), root_type, part)
+                continue
             group.entry_conditions.append(f.conditions)
             self.add_local(Position(group, group.selections, ()), root_type, f)
+
+    def _root_parts(
+        self, service: str, candidates: list[str], root_type: str, f: NField
+    ) -> list[tuple[str, NField]]:
+        """A shared root field, split between the subgraphs that together complete it."""
+        stranded = self._stranded(service, root_type, f)
+        if not stranded:
+            return [(service, f)]
+        parts: list[tuple[str, NField]] = []
+        kept = _restrict(f, _keys_of(f) - stranded)
+        if kept is not None:
+            parts.append((service, kept))
+        remaining = set(stranded)
+        for other in candidates:
+            part = _restrict(f, remaining)
+            if other == service or part is None:
+                continue
+            covered = _keys_of(part) - self._stranded(other, root_type, part)
+            chosen = _restrict(f, covered)
+            if chosen is not None:
+                parts.append((other, chosen))
+                remaining -= covered
+        rest = _restrict(f, remaining)
+        if rest is not None:
+            parts.append((service, rest))  # planned as far as it goes, then explained
+        return parts
 
     def _cheapest(self, candidates: list[str], type_name: str, f: NField) -> str:
         return min(candidates, key=lambda g: self._misses(g, type_name, f, 3))
