@@ -9,64 +9,25 @@ contributed to the representation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from graphql.language import FieldNode, InlineFragmentNode, SelectionSetNode
+from graphql.language import SelectionSetNode
 
 from supergraph.model.elements import Key
 from supergraph.plan.errors import PlanningError
-from supergraph.plan.fetch_group import FetchGroup, FieldSel, Selections
+from supergraph.plan.fetch_group import FetchGroup
 from supergraph.plan.graph import SupergraphIndex
 from supergraph.plan.operation import NField, NFragment, NSelection, collect
+from supergraph.plan.position import (
+    Position,
+    Provided,
+    internal_selections,
+    keys_of,
+    provided_tree,
+    restrict,
+    selected_leaf,
+    top_names,
+)
 
-Provided = dict[str, "Provided"]
 _COMPOSITE = ("object", "interface", "union")
-
-
-@dataclass(slots=True)
-class Position:
-    group: FetchGroup
-    sel: Selections
-    path: tuple[str, ...]
-    provided: Provided | None = None
-    # the object's __typename is already selected (by an abstract parent, or earlier data)
-    typename_known: bool = False
-    # the client's fields of this object by response key, to keep internal fields apart
-    client: dict[str, NField] | None = None
-    # the selection set of the abstract parent, where leaves already selected need no repeat
-    inherited: Selections | None = None
-
-    def internal_key(self, name: str) -> str:
-        """The response key of a field the planner needs: its name, unless the client took it."""
-        taken = self.client.get(name) if self.client else None
-        if taken is None or (taken.name == name and not taken.arguments):
-            return name
-        return f"{name}__internal"
-
-
-def provided_tree(selection_set: SelectionSetNode) -> Provided:
-    out: Provided = {}
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            sub = provided_tree(selection.selection_set) if selection.selection_set else {}
-            out.setdefault(selection.name.value, {}).update(sub)
-        elif isinstance(selection, InlineFragmentNode):
-            for name, sub in provided_tree(selection.selection_set).items():
-                out.setdefault(name, {}).update(sub)
-    return out
-
-
-def internal_selections(selection_set: SelectionSetNode) -> list[NSelection]:
-    out: list[NSelection] = []
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            sub = internal_selections(selection.selection_set) if selection.selection_set else None
-            name = selection.name.value
-            out.append(NField(name, name, tuple(selection.arguments or ()), (), sub, None, True))
-        elif isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition.name.value if selection.type_condition else None
-            out.append(NFragment(condition, (), internal_selections(selection.selection_set)))
-    return out
 
 
 class GroupBuilder:
@@ -145,20 +106,20 @@ class GroupBuilder:
         if not stranded:
             return [(service, f)]
         parts: list[tuple[str, NField]] = []
-        kept = _restrict(f, _keys_of(f) - stranded)
+        kept = restrict(f, keys_of(f) - stranded)
         if kept is not None:
             parts.append((service, kept))
         remaining = set(stranded)
         for other in candidates:
-            part = _restrict(f, remaining)
+            part = restrict(f, remaining)
             if other == service or part is None:
                 continue
-            covered = _keys_of(part) - self._stranded(other, root_type, part)
-            chosen = _restrict(f, covered)
+            covered = keys_of(part) - self._stranded(other, root_type, part)
+            chosen = restrict(f, covered)
             if chosen is not None:
                 parts.append((other, chosen))
                 remaining -= covered
-        rest = _restrict(f, remaining)
+        rest = restrict(f, remaining)
         if rest is not None:
             parts.append((service, rest))  # planned as far as it goes, then explained
         return parts
@@ -242,17 +203,17 @@ class GroupBuilder:
             if f.loc is not None and f.loc in self.denied:
                 continue
             if self.local(pos, type_name, f.name):
-                if f.internal and f.selections is None and _selected_leaf(pos.inherited, f):
+                if f.internal and f.selections is None and selected_leaf(pos.inherited, f):
                     self._touch(pos.group)
                     continue
                 stranded = self._stranded(pos.group.service, type_name, f)
                 if stranded and self._jump_options(pos, type_name, f):
                     # A shared field whose selections this subgraph cannot complete: the rest
                     # of them come from another subgraph resolving the same field.
-                    kept = _restrict(f, {k for k in _keys_of(f) if k not in stranded})
+                    kept = restrict(f, {k for k in keys_of(f) if k not in stranded})
                     if kept is not None:
                         self.add_local(pos, type_name, kept)
-                    rest = _restrict(f, stranded)
+                    rest = restrict(f, stranded)
                     if rest is not None:
                         self.jump(pos, type_name, rest)
                     continue
@@ -274,7 +235,7 @@ class GroupBuilder:
             if sub.name == "__typename" or self.index.resolvable(graph, child.name, sub.name):
                 continue
             if not any(
-                all(self.index.resolvable(graph, child.name, n) for n in _top_names(k.fields))
+                all(self.index.resolvable(graph, child.name, n) for n in top_names(k.fields))
                 for target, via in self.index.resolvers(child.name, sub.name)
                 for k in self.index.keys(target, via)
             ):
@@ -388,10 +349,10 @@ class GroupBuilder:
         stranded = self._stranded(target, via, f)
         if stranded:
             for _, other, other_via, _ in options[1:]:
-                if not self._stranded(other, other_via, _restrict(f, stranded) or f):
+                if not self._stranded(other, other_via, restrict(f, stranded) or f):
                     # Split the shared field: what `target` cannot complete comes from `other`.
-                    kept = _restrict(f, {k for k in _keys_of(f) if k not in stranded})
-                    rest = _restrict(f, stranded)
+                    kept = restrict(f, {k for k in keys_of(f) if k not in stranded})
+                    rest = restrict(f, stranded)
                     if kept is not None:
                         self._jump_to(pos, type_name, kept, target, via, key)
                     if rest is not None:
@@ -423,7 +384,7 @@ class GroupBuilder:
                 if source is None or source.requires is None:
                     continue
             key = self._pick_key(pos, type_name, graph, via)
-            key_local = all(self.local(pos, type_name, n) for n in _top_names(key.fields))
+            key_local = all(self.local(pos, type_name, n) for n in top_names(key.fields))
             existing = any(
                 g.service == graph and g.path == pos.path for g in self.groups if g.entity
             )
@@ -436,7 +397,7 @@ class GroupBuilder:
     def _pick_key(self, pos: Position, type_name: str, graph: str, via: str) -> Key:
         keys = self.index.keys(graph, via)
         for key in keys:
-            if all(self.local(pos, type_name, n) for n in _top_names(key.fields)):
+            if all(self.local(pos, type_name, n) for n in top_names(key.fields)):
                 return key
         return keys[0]
 
@@ -479,7 +440,7 @@ class GroupBuilder:
         )
         aliases = {
             name: pos.internal_key(name)
-            for name in _top_names(key.fields) + (_top_names(requires) if requires else [])
+            for name in top_names(key.fields) + (top_names(requires) if requires else [])
             if pos.internal_key(name) != name
         }
         group.add_requirement(via, key.fields, possible, aliases)
@@ -487,49 +448,3 @@ class GroupBuilder:
             group.add_requirement(via, requires, possible, aliases)
         self._touch(group)
         return Position(group, group.selections.fragment(via), pos.path, None, True, pos.client)
-
-
-def _keys_of(f: NField) -> set[str]:
-    keys: set[str] = set()
-
-    def walk(selections: list[NSelection]) -> None:
-        for s in selections:
-            if isinstance(s, NField):
-                keys.add(s.key)
-            else:
-                walk(s.selections)
-
-    walk(f.selections or [])
-    return keys
-
-
-def _restrict(f: NField, keys: set[str]) -> NField | None:
-    """`f` with only the sub-selections whose response key is in `keys` (None when empty)."""
-
-    def keep(selections: list[NSelection]) -> list[NSelection]:
-        out: list[NSelection] = []
-        for s in selections:
-            if isinstance(s, NField):
-                if s.key in keys:
-                    out.append(s)
-            else:
-                inner = keep(s.selections)
-                if inner:
-                    out.append(NFragment(s.type_condition, s.conditions, inner))
-        return out
-
-    kept = keep(f.selections or [])
-    if not kept:
-        return None
-    return NField(f.key, f.name, f.arguments, f.conditions, kept, f.loc, f.internal)
-
-
-def _selected_leaf(selections: Selections | None, f: NField) -> bool:
-    if selections is None:
-        return False
-    entry = selections.entries.get(f.key)
-    return isinstance(entry, FieldSel) and entry.name == f.name and not entry.conditions
-
-
-def _top_names(selection_set: SelectionSetNode) -> list[str]:
-    return [s.name.value for s in selection_set.selections if isinstance(s, FieldNode)]
