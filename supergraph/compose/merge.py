@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphql.language import DirectiveNode, NonNullTypeNode, print_ast
+from graphql.language import DirectiveNode, NonNullTypeNode, TypeNode, print_ast
 
 from .errors import Report, quote_list
 from .fieldset import FieldSetError, walk_field_set
@@ -28,7 +28,7 @@ from .supergraph_model import (
     MergedType,
     Supergraph,
 )
-from .typing_rules import narrowest, type_text, widest
+from .typing_rules import is_subtype, narrowest, type_text, widest
 
 Sources = list[tuple[SubgraphModel, TypeModel]]
 
@@ -60,6 +60,7 @@ def merge(subgraphs: list[SubgraphModel], report: Report) -> Supergraph:
         if merged is not None:
             supergraph.types[name] = merged
     _spread_interface_object_fields(supergraph, by_name)
+    _check_interface_implementations(supergraph, by_name, report)
     query = supergraph.types.get("Query")
     if query is None or not query.fields:
         report.error(
@@ -258,6 +259,7 @@ def _merge_field(
             coordinate,
         )
         return None
+    _check_external_types(context, coordinate, sources, merged_type, report)
     types_differ = len({type_text(f.type) for _, _, f in sources}) > 1
     merged = MergedField(name=field_name, type=merged_type)
     for _, _, field in resolving:
@@ -295,6 +297,75 @@ def _merge_field(
                     continue
             merged.joins.append(join)
     return merged
+
+
+def _check_external_types(
+    context: MergeContext,
+    coordinate: str,
+    sources: list[tuple[SubgraphModel, TypeModel, FieldModel]],
+    merged_type: TypeNode,
+    report: Report,
+) -> None:
+    externals = [(s, f) for s, _, f in sources if f.external]
+    resolving = [(s, f) for s, _, f in sources if not f.external]
+    if not externals or not resolving:
+        return
+    bad = [
+        (s, f)
+        for s, f in externals
+        if not is_subtype(f.type, merged_type, context.is_named_subtype)
+        and not is_subtype(merged_type, f.type, context.is_named_subtype)
+    ]
+    if not bad:
+        return
+    names = tuple(s.name for s, _, _ in sources)
+    described = " but ".join(
+        f'type "{type_text(f.type)}" in subgraph "{s.name}"' for s, f in [*resolving[:1], *bad]
+    )
+    report.error(
+        "FIELD_TYPE_MISMATCH",
+        f'Type of field "{coordinate}" is incompatible across subgraphs: it has {described}',
+        names,
+        coordinate,
+    )
+    report.error(
+        "EXTERNAL_TYPE_MISMATCH",
+        f'Type of field "{coordinate}" is incompatible across subgraphs (where marked @external): it has '
+        f"{described}",
+        names,
+        coordinate,
+    )
+
+
+def _check_interface_implementations(
+    supergraph: Supergraph, by_name: dict[str, Sources], report: Report
+) -> None:
+    """An implementation must have every field its interface declares in any subgraph."""
+    for merged in supergraph.types.values():
+        if merged.kind != OBJECT:
+            continue
+        for interface_name in merged.interfaces:
+            interface = supergraph.types.get(interface_name)
+            if interface is None:
+                continue
+            for field_name in interface.fields:
+                if field_name in merged.fields:
+                    continue
+                declared = next(
+                    (s.name for s, m in by_name[interface_name] if field_name in m.fields), "?"
+                )
+                implementing = next(
+                    (s.name for s, m in by_name[merged.name] if interface_name in m.interfaces), "?"
+                )
+                coordinate = f"{interface_name}.{field_name}"
+                report.error(
+                    "INTERFACE_FIELD_NO_IMPLEM",
+                    f'Interface field "{coordinate}" is declared in subgraph "{declared}" but type '
+                    f'"{merged.name}", which implements "{interface_name}" in subgraph "{implementing}" '
+                    f'does not have field "{field_name}".',
+                    (declared, implementing),
+                    coordinate,
+                )
 
 
 def _overrides(

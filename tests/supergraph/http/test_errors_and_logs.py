@@ -42,7 +42,7 @@ async def test_each_request_logs_one_json_line_without_secrets(
         async with edge.client() as client:
             await client.post(
                 "/graphql",
-                json={"query": "query Shop { products { id } }", "operationName": "Shop"},
+                json={"query": "query Shop { products { id } }"},
                 headers={"Authorization": f"Bearer {token}", "X-Request-Id": "log-1"},
             )
     lines = [r for r in caplog.records if r.name == "althaus.gateway.access"]
