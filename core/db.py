@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import (
 
 from core.config import ConfigError
 
-_SCHEMES = ("postgres", "postgresql", "postgresql+asyncpg", "postgres+asyncpg")
 # libpq options asyncpg does not understand, mapped to what it does (or dropped).
 _SSLMODE_TO_ASYNCPG = {
     "disable": "disable",
@@ -32,7 +31,7 @@ def asyncpg_url(url: str) -> str:
     `postgresql+asyncpg://...` with query options asyncpg understands."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    if scheme not in _SCHEMES:
+    if scheme.split("+", 1)[0] not in ("postgres", "postgresql"):
         raise ConfigError("DATABASE_URL", f"must be a postgresql:// URL, got scheme {scheme!r}")
     query: list[tuple[str, str]] = []
     for key, value in parse_qsl(parts.query, keep_blank_values=True):

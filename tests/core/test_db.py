@@ -29,3 +29,7 @@ def test_with_database_swaps_only_the_database_name() -> None:
     assert url == "postgresql://postgres:@/althaus_x?host=/d"
     assert database_name(url) == "althaus_x"
     assert plain_url("postgresql+asyncpg://h/db") == "postgresql://h/db"
+
+
+def test_url_naming_another_driver_is_served_by_asyncpg() -> None:
+    assert asyncpg_url("postgresql+psycopg://h/db") == "postgresql+asyncpg://h/db"
