@@ -13,7 +13,7 @@ Sources = list[tuple[SubgraphModel, TypeModel]]
 
 
 def _start(name: str, kind: str, sources: Sources) -> MergedType:
-    from .merge import merge_applied
+    from .merge_fields import merge_applied
 
     merged = MergedType(name=name, kind=kind)
     for subgraph, model in sources:
@@ -25,7 +25,7 @@ def _start(name: str, kind: str, sources: Sources) -> MergedType:
 
 
 def _applied(current: list[DirectiveNode], more: list[DirectiveNode]) -> list[DirectiveNode]:
-    from .merge import merge_applied
+    from .merge_fields import merge_applied
 
     return merge_applied(current, more)
 
