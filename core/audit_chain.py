@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -144,9 +144,12 @@ async def append(executor: Executor, entry: AuditEntry) -> AuditRow:
     )
 
 
-async def verify_chain(executor: Executor) -> VerifyResult:
+async def verify_chain(
+    executor: Executor, progress: Callable[[int], None] | None = None
+) -> VerifyResult:
     """Walk the log in id order; report the first row whose links or hash do not hold.
 
+    `progress(rows_checked)` is called between batches (every 1000 rows).
     Catches changed, inserted and removed rows anywhere but at the very end (removing the
     newest rows leaves a shorter chain that is still consistent).
     """
@@ -165,6 +168,8 @@ async def verify_chain(executor: Executor) -> VerifyResult:
         rows = result.mappings().all()
         if not rows:
             return VerifyResult(intact=True, rows=count)
+        if progress is not None and count:
+            progress(count)
         for row in rows:
             count += 1
             if row["prev_hash"] != expected_prev:

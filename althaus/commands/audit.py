@@ -44,6 +44,8 @@ async def _verify(database_url: str) -> VerifyResult:
     engine = create_engine(database_url, pool_size=1, max_overflow=0)
     try:
         async with engine.connect() as connection:
-            return await verify_chain(connection)
+            return await verify_chain(
+                connection, lambda rows: click.echo(f"  {rows} rows verified ...", err=True)
+            )
     finally:
         await engine.dispose()

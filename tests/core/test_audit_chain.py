@@ -45,3 +45,17 @@ async def test_appended_rows_chain_and_verify(resources: Resources) -> None:
         result = await verify_chain(connection)
     assert result.intact, result.reason
     assert result.rows >= 2
+
+
+async def test_verify_reports_progress_between_batches(resources: Resources) -> None:
+    async with resources.engine.begin() as connection:
+        for n in range(1001):
+            await append(
+                connection, AuditEntry(action="test.bulk", resource_type="test", details={"n": n})
+            )
+    seen: list[int] = []
+    async with resources.engine.connect() as connection:
+        result = await verify_chain(connection, seen.append)
+    assert result.intact, result.reason
+    assert result.rows > 1000
+    assert seen and seen[0] == 1000 and all(n % 1000 == 0 for n in seen)
