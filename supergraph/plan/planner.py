@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from threading import Lock
 
@@ -26,6 +27,7 @@ from supergraph.plan.shape import ShapeBuilder
 from supergraph.plan.tree import build_tree
 
 _INTROSPECTION = ("__schema", "__type")
+log = logging.getLogger(__name__)
 
 
 class QueryPlanner:
@@ -51,7 +53,16 @@ class QueryPlanner:
             if found is not None:
                 self._cache.move_to_end(key)
                 return found
-        plan = self._plan(document, operation_name, denied)
+        try:
+            plan = self._plan(document, operation_name, denied)
+        except PlanningError:
+            raise
+        except (KeyError, LookupError, RecursionError, TypeError, ValueError) as exc:
+            # A planner bug must not become a stack trace for the client; keep it in the log.
+            log.exception("query planning failed unexpectedly")
+            raise PlanningError(
+                f"internal error while planning the operation ({type(exc).__name__})"
+            ) from exc
         with self._lock:
             self._cache[key] = plan
             if len(self._cache) > self.cache_size:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from graphql import parse
 
+from supergraph.model import Supergraph
 from supergraph.plan import QUERY_PLANNING_FAILED, PlanningError, QueryPlanner
-from tests.supergraph.plan.planning import supergraph
+from tests.supergraph.plan.planning import FIXTURES, supergraph
 
 
 def test_the_same_operation_is_planned_once() -> None:
@@ -53,3 +54,13 @@ def test_unknown_operation_name_fails_with_a_clear_error() -> None:
 def test_subscriptions_are_refused() -> None:
     with pytest.raises(PlanningError, match="subscriptions"):
         QueryPlanner(supergraph("bench")).plan(parse("subscription { me { id } }"), None)
+
+
+def test_unreachable_field_fails_with_a_clear_planning_error() -> None:
+    sdl = (FIXTURES / "shared_root.graphql").read_text()
+    sdl = sdl.replace("  product: Product!\n", "  product: Product! @join__field(graph: NAME)\n")
+    planner = QueryPlanner(Supergraph.from_sdl(sdl))
+    with pytest.raises(PlanningError) as caught:
+        planner.plan(parse("{ product { price } }"), None)
+    assert caught.value.code == QUERY_PLANNING_FAILED
+    assert "Product.price" in caught.value.message and "'name'" in caught.value.message
