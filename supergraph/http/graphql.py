@@ -72,6 +72,8 @@ async def graphql_endpoint(request: Request) -> Response:
             media_type=media,
             allow_mutation=method == "POST",
         )
+        if result.operation_name is not None:
+            state["operation_name"] = result.operation_name
     except RequestError as exc:
         return error_response(exc, media)
     except Exception:

@@ -27,6 +27,7 @@ log = logging.getLogger("althaus.gateway")
 class OperationResult:
     body: dict[str, Any]
     status: int = 200
+    operation_name: str | None = None  # as named in the document, for logs
 
 
 def _format(error: GraphQLError, code: str) -> dict[str, Any]:
@@ -146,7 +147,7 @@ class OperationRunner:
         body = await snapshot.executor.execute(
             plan, coerced.coerced, headers_for, principal_key(principal)
         )
-        return OperationResult(body, 200)
+        return OperationResult(body, 200, operation.name.value if operation.name else None)
 
 
 def internal_error_body(error_id: str | None = None) -> dict[str, Any]:
