@@ -17,7 +17,10 @@ from core.config import ConfigError
 # name -> (module, one-line help shown by `althaus --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
     "dev": ("althaus.commands.dev", "Run the whole platform in one process on port 4000."),
-    "serve": ("althaus.commands.serve", "Run one service (gateway, users, system, analytics, plugins)."),
+    "serve": (
+        "althaus.commands.serve",
+        "Run one service (gateway, users, system, analytics, plugins).",
+    ),
     "migrate": ("althaus.commands.migrate", "Apply database migrations (idempotent)."),
     "user": ("althaus.commands.user", "Manage user accounts."),
     "audit": ("althaus.commands.audit", "Inspect the audit log."),

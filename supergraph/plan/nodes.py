@@ -1,4 +1,4 @@
-"""The query plan: the contract between the planner (which builds it) and the executor (which runs it).
+"""The query plan: the contract between the planner (builds it) and the executor (runs it).
 
 A plan is a tree of Fetch, Sequence, Parallel, Flatten and Condition nodes (the shape of Apollo's
 query plans), plus the *response shape*: the client's operation, normalized, from which the
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from graphql import DocumentNode
 
@@ -45,7 +45,7 @@ class RequiredFragment:
     possible_types: frozenset[str] = frozenset()  # concrete types matching the condition
 
 
-RequiredSelection = Union[RequiredField, RequiredFragment]
+RequiredSelection = RequiredField | RequiredFragment
 
 
 # ---------------------------------------------------------------- plan nodes
@@ -100,7 +100,7 @@ class ConditionNode:
     else_clause: PlanNode | None
 
 
-PlanNode = Union[FetchNode, FlattenNode, SequenceNode, ParallelNode, ConditionNode]
+PlanNode = FetchNode | FlattenNode | SequenceNode | ParallelNode | ConditionNode
 
 
 # ---------------------------------------------------------------- response shape
@@ -120,7 +120,8 @@ class ShapeField:
     selections: SelectionShape | None = None  # None for leaves
     # `__typename` whose value the gateway knows without data (parent is an object type).
     typename: str | None = None
-    # (variable, value that keeps the field): @include(if: $v) -> (v, True); @skip(if: $v) -> (v, False)
+    # (variable, value that keeps the field):
+    # @include(if: $v) -> (v, True); @skip(if: $v) -> (v, False)
     conditions: tuple[tuple[str, bool], ...] = ()
     # The principal may not read this field: it is not fetched; null + UNAUTHORIZED_FIELD_OR_TYPE.
     denied: bool = False
