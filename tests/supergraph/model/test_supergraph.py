@@ -87,3 +87,24 @@ def test_field_with_join_field_without_graph_has_no_direct_source() -> None:
 def test_field_without_join_field_belongs_to_every_subgraph_of_its_type() -> None:
     product = _load("bench").types["Product"]
     assert product.fields["upc"].sources is None
+
+
+def test_renamed_join_spec_is_read_under_its_prefix() -> None:
+    sdl = (FIXTURES / "bench.graphql").read_text()
+    sdl = sdl.replace("join__", "j__").replace(
+        '@link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)',
+        '@link(url: "https://specs.apollo.dev/join/v0.3", as: "j", for: EXECUTION)',
+    )
+    sg = Supergraph.from_sdl(sdl)
+    assert list(sg.subgraphs) == ["accounts", "inventory", "products", "reviews"]
+    assert [k.text for k in sg.types["Product"].graphs["products"].keys] == ["upc"]
+    assert sg.api_schema.get_type("j__Graph") is None
+
+
+def test_older_join_versions_are_read() -> None:
+    sdl = (FIXTURES / "keys.graphql").read_text().replace("join/v0.5", "join/v0.2")
+    sg = Supergraph.from_sdl(sdl)
+    assert [k.text for k in sg.types["Order"].graphs["orders"].keys] == [
+        "id",
+        "number region { code }",
+    ]
