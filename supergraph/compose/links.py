@@ -68,8 +68,14 @@ class Links:
     version: tuple[int, int] = (1, 0)
     names: dict[str, str] = field(default_factory=dict)
     specs: set[str] = field(default_factory=set)
+    # `@link`s to unknown specs, by url (kept if one of their directives is composed)
+    custom_links: dict[str, DirectiveNode] = field(default_factory=dict)
+    # directives named by `@composeDirective(name: "@x")`, without the "@"
+    composed: list[str] = field(default_factory=list)
 
     def canonical(self, local: str) -> str | None:
+        if local in self.composed:
+            return local
         return self.names.get(local)
 
 
@@ -88,8 +94,10 @@ def string_argument(directive: DirectiveNode, name: str) -> str | None:
 def read_links(document: DocumentNode) -> Links:
     """Find `@link`s on the schema; without a federation link the subgraph is Federation 1."""
     link_directives: list[DirectiveNode] = []
+    schema_directives: list[DirectiveNode] = []
     for definition in document.definitions:
         if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
+            schema_directives.extend(definition.directives or ())
             link_directives.extend(d for d in definition.directives or () if d.name.value == "link")
     links = Links(fed2=False)
     for directive in link_directives:
@@ -103,7 +111,7 @@ def read_links(document: DocumentNode) -> Links:
                 raise LinkError(
                     "UNKNOWN_FEDERATION_LINK_VERSION",
                     f"Invalid version v{version[0]}.{version[1]} for the federation feature in "
-                    "@link direction on schema",
+                    "@link directive on schema",
                 )
             links.fed2 = True
             links.version = version
@@ -113,6 +121,18 @@ def read_links(document: DocumentNode) -> Links:
         if spec and spec.group(1) in OTHER_SPECS:
             links.specs.add(spec.group(1))
             _bind(links, directive, spec.group(1), OTHER_SPECS[spec.group(1)])
+        elif not url.startswith(("https://specs.apollo.dev/", "http://specs.apollo.dev/")):
+            links.custom_links[url] = directive
+    for directive in schema_directives:
+        if links.names.get(directive.name.value) == "composeDirective":
+            name = string_argument(directive, "name")
+            if name is None or not name.startswith("@"):
+                raise LinkError(
+                    "DIRECTIVE_COMPOSITION_ERROR",
+                    "Argument to @composeDirective must be a directive name starting with '@', "
+                    f"got {name!r}",
+                )
+            links.composed.append(name[1:])
     if not links.fed2:
         for name in FEDERATION_1_DIRECTIVES:
             links.names.setdefault(name, name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphql.language import DirectiveNode
+from graphql.language import DirectiveNode, print_ast
 
 from .errors import Report, quote_list
 from .fieldset import FieldSetError, walk_field_set
@@ -72,6 +72,14 @@ def merge(subgraphs: list[SubgraphModel], report: Report) -> Supergraph:
         for join in merged_field.joins
     )
     supergraph.features = _features(supergraph)
+    for subgraph in subgraphs:
+        for link in subgraph.composed_links:
+            url = next(
+                (print_ast(a.value) for a in link.arguments or () if a.name.value == "url"), ""
+            )
+            supergraph.composed_links.setdefault(url, print_ast(link))
+        for name, definition in subgraph.composed.items():
+            supergraph.composed_directives.setdefault(name, print_ast(definition))
     if any(s.version >= (2, 8) for s in subgraphs):
         supergraph.join_minor = 5
     elif supergraph.uses_override_label:

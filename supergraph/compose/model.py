@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graphql.language import DirectiveNode, TypeNode, ValueNode
+from graphql.language import DirectiveDefinitionNode, DirectiveNode, TypeNode, ValueNode
 
 OBJECT = "OBJECT"
 INTERFACE = "INTERFACE"
@@ -98,6 +98,9 @@ class SubgraphModel:
     types: dict[str, TypeModel] = field(default_factory=dict)
     # features other than federation linked by the subgraph (`@link(url: ".../authenticated/v0.1")`)
     uses: set[str] = field(default_factory=set)
+    # directives composed with @composeDirective: their definitions and the @links that bring them
+    composed: dict[str, DirectiveDefinitionNode] = field(default_factory=dict)
+    composed_links: list[DirectiveNode] = field(default_factory=list)
 
     def type(self, name: str) -> TypeModel | None:
         return self.types.get(name)

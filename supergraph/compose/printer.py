@@ -101,6 +101,7 @@ def _schema(supergraph: Supergraph) -> str:
         f'@link(url: "https://specs.apollo.dev/join/{join_version}", for: EXECUTION)',
     ]
     links.extend(link for feature, link in _FEATURE_LINKS.items() if feature in supergraph.features)
+    links.extend(supergraph.composed_links.values())
     roots = [
         f"  {op.lower()}: {op}"
         for op in ("Query", "Mutation", "Subscription")
@@ -158,6 +159,7 @@ def _directive_definitions(supergraph: Supergraph) -> dict[str, str]:
             "repeatable on SCHEMA",
         ),
     }
+    definitions.update(supergraph.composed_directives)
     for feature, (name, args, locations) in _FEATURE_DIRECTIVES.items():
         if feature in supergraph.features:
             definitions[name] = _directive(name, args, locations)

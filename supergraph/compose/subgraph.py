@@ -30,6 +30,7 @@ from graphql.language import (
     UnionTypeDefinitionNode,
     UnionTypeExtensionNode,
     Visitor,
+    print_ast,
     visit,
 )
 
@@ -119,8 +120,24 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
     if renamed is None:
         return None
     document = renamed
+    subgraph_definitions: dict[str, DirectiveDefinitionNode] = {}
     if not _check_directives(name, document, links, report):
         return None
+    for definition in document.definitions:
+        if (
+            isinstance(definition, DirectiveDefinitionNode)
+            and definition.name.value in links.composed
+        ):
+            subgraph_definitions[definition.name.value] = definition
+    for composed in links.composed:
+        if composed not in subgraph_definitions:
+            report.error(
+                "DIRECTIVE_COMPOSITION_ERROR",
+                f"[{name}] Could not find matching directive definition for argument to "
+                f'@composeDirective "@{composed}".',
+                (name,),
+            )
+            return None
     subgraph = SubgraphModel(
         name=name,
         url=url,
@@ -163,6 +180,12 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
             # Federation 1 wrote `extend type` for entities owned elsewhere; Fed 2 has no owner
             model.extension = False
         subgraph.types[model.name] = model
+    subgraph.composed = subgraph_definitions
+    subgraph.composed_links = [
+        link
+        for link in links.custom_links.values()
+        if any(f'"@{name}"' in print_ast(link) for name in links.composed)
+    ]
     # every subgraph answers queries (`_entities`, `_service`), so every subgraph has a Query type
     subgraph.types.setdefault("Query", TypeModel(name="Query", kind=OBJECT))
     _check_references(subgraph, report)
@@ -300,7 +323,7 @@ def _read_type(
             model.extension = True
         elif canonical == "interfaceObject":
             model.interface_object = True
-        elif canonical in CARRIED:
+        elif canonical in CARRIED or canonical in links.composed:
             model.applied.append(_renamed(directive, canonical))
     if isinstance(definition, TypeDefinitionNode) and any(
         links.canonical(d.name.value) == "extends" for d in definition.directives or ()
@@ -388,7 +411,7 @@ def _read_field_directives(
         elif canonical == "override":
             field.override = string_argument(directive, "from")
             field.override_label = string_argument(directive, "label")
-        elif canonical in CARRIED:
+        elif canonical in CARRIED or canonical in links.composed:
             field.applied.append(_renamed(directive, canonical))
 
 
@@ -396,7 +419,7 @@ def _carried(directives: tuple[DirectiveNode, ...] | None, links: Links) -> list
     carried = []
     for directive in directives or ():
         canonical = links.canonical(directive.name.value) or directive.name.value
-        if canonical in CARRIED and (
+        if (canonical in CARRIED or canonical in links.composed) and (
             canonical == "deprecated" or links.canonical(directive.name.value)
         ):
             carried.append(_renamed(directive, canonical))

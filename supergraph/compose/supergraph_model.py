@@ -78,6 +78,8 @@ class Supergraph:
     uses_override_label: bool = False
     # join spec minor version: 3, 4 (override labels) or 5 (subgraphs on federation v2.8 and later)
     join_minor: int = 3
-    features: set[str] = field(
-        default_factory=set
-    )  # tag, inaccessible, authenticated, requiresScopes, policy
+    # carried features: tag, inaccessible, authenticated, requiresScopes, policy
+    features: set[str] = field(default_factory=set)
+    # @composeDirective: printed @link applications and directive definitions, by url / name
+    composed_links: dict[str, str] = field(default_factory=dict)
+    composed_directives: dict[str, str] = field(default_factory=dict)

@@ -63,3 +63,10 @@ def test_only_the_selected_operation_is_walked() -> None:
     document = parse("query A { products { stock } } query B { products { name } }")
     offsets = denied_fields(SUPERGRAPH, document, "B", authenticated=False, scopes=frozenset())
     assert offsets == frozenset()
+
+
+def test_type_level_requirement_applies_to_fields_returning_the_type() -> None:
+    query = "{ products { name supplier { name } } }"
+    viewer = scopes_for_role("viewer")
+    assert denied_names(query, authenticated=True, scopes=viewer) == ["supplier"]
+    assert denied_names(query, authenticated=True, scopes=scopes_for_role("editor")) == []

@@ -156,3 +156,11 @@ def test_failing_set_reports_coded_error_naming_subgraphs_and_coordinate(
         assert f'"{subgraph}"' in error.message or f"[{subgraph}]" in error.message
     if coordinate is not None:
         assert coordinate.split("(")[0].split(".")[0] in error.message
+
+
+def test_compose_directive_carries_definition_link_and_applications() -> None:
+    sdl = _sdl("compose_directive")
+    assert '@link(url: "https://myspecs.dev/cache/v1.0", import: ["@cacheControl"])' in sdl
+    assert "directive @cacheControl(maxAge: Int) on FIELD_DEFINITION | OBJECT" in sdl
+    assert "a: T @join__field(graph: A) @cacheControl(maxAge: 30)" in sdl
+    assert "y: Int @join__field(graph: B)\n" in sdl

@@ -209,6 +209,11 @@ USERS_SCHEMA = strawberry.federation.Schema(query=UsersQuery, mutation=UsersMuta
 # ---------------------------------------------------------------- catalog subgraph schema
 
 
+@strawberry.federation.type(requires_scopes=[["role:editor"]])
+class Supplier:
+    name: str
+
+
 @strawberry.federation.interface
 class Item:
     id: strawberry.ID
@@ -223,6 +228,10 @@ class Product(Item):
     price: int
     stock: int | None = strawberry.federation.field(authenticated=True)
     secret: str | None = strawberry.federation.field(requires_scopes=[["role:admin"]])
+
+    @strawberry.field
+    def supplier(self) -> Supplier | None:
+        return Supplier(name=f"{self.name} Works")
 
 
 @strawberry.federation.type(keys=["id"])
