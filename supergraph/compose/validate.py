@@ -31,8 +31,8 @@ def validate_subgraph(subgraph: SubgraphModel, report: Report) -> None:
         for key in model.keys:
             selected = _check_key(subgraph, model, key.fields, report)
             used.update(selected)
-            if not subgraph.fed2:
-                # Federation 1 marked key fields of extensions @external; they resolve here
+            if not subgraph.fed2 or model.extension:
+                # key fields of extensions (`extend type`, `@extends`) may be @external
                 for item in selected:
                     subgraph.types[item.parent].fields[item.field].external = False
         for field in model.fields.values():
