@@ -433,11 +433,13 @@ class GroupBuilder:
             outer.update(touched)
         typename = via if self.index.is_interface_object(target, via) else None
         group = self._entity_group(target, pos.path, frozenset(touched), typename)
-        possible = (
-            frozenset(self.index.possible_types(via))
-            if self.index.is_abstract(via)
-            else frozenset()
-        )
+        if not self.index.is_abstract(via):
+            possible: frozenset[str] = frozenset()
+        elif via != type_name and not self.index.is_abstract(type_name):
+            # Entered from objects of one concrete type: only those give representations.
+            possible = frozenset({type_name})
+        else:
+            possible = frozenset(self.index.possible_types(via))
         aliases = {
             name: pos.internal_key(name)
             for name in top_names(key.fields) + (top_names(requires) if requires else [])

@@ -174,8 +174,11 @@ class FetchGroup:
         entry = self.requires.get(type_condition)
         if entry is None:
             self.requires[type_condition] = ([fields], possible)
-        elif fields not in entry[0]:
+            return
+        if fields not in entry[0]:
             entry[0].append(fields)
+        if not possible <= entry[1]:
+            self.requires[type_condition] = (entry[0], entry[1] | possible)
 
     def common_conditions(self) -> Conditions:
         if not self.entry_conditions:
