@@ -51,7 +51,7 @@ def walk_field_set(subgraph: SubgraphModel, parent: TypeModel, text: str) -> lis
 def _walk(
     subgraph: SubgraphModel, parent: TypeModel, selection_set: SelectionSetNode
 ) -> Iterator[Selected]:
-    from .subgraph import named_type
+    from .typing_rules import named_type
 
     for selection in selection_set.selections:
         if isinstance(selection, InlineFragmentNode):

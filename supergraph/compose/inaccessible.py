@@ -6,8 +6,8 @@ from graphql.language import DirectiveNode, NonNullTypeNode
 
 from .errors import Report
 from .model import ENUM, INPUT_OBJECT, INTERFACE, OBJECT, UNION
-from .subgraph import named_type
 from .supergraph_model import MergedType, Supergraph
+from .typing_rules import named_type
 
 
 def _hidden(applied: list[DirectiveNode]) -> bool:

@@ -19,7 +19,6 @@ from .model import (
     SubgraphModel,
     TypeModel,
 )
-from .subgraph import named_type
 from .supergraph_model import (
     JoinField,
     JoinType,
@@ -27,6 +26,7 @@ from .supergraph_model import (
     MergedType,
     Supergraph,
 )
+from .typing_rules import named_type
 
 Sources = list[tuple[SubgraphModel, TypeModel]]
 

@@ -16,8 +16,8 @@ from graphql.language import FieldNode
 from .errors import Report
 from .fieldset import FieldSetError, parse_field_set
 from .model import INTERFACE, OBJECT, UNION, SubgraphModel
-from .subgraph import named_type
 from .supergraph_model import Supergraph
+from .typing_rules import named_type
 
 
 def check_satisfiability(

@@ -7,37 +7,27 @@ from graphql.language import (
     BooleanValueNode,
     DirectiveDefinitionNode,
     DirectiveNode,
-    DocumentNode,
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
     InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
     InterfaceTypeDefinitionNode,
     InterfaceTypeExtensionNode,
-    ListTypeNode,
-    NamedTypeNode,
     NameNode,
-    NonNullTypeNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
     ScalarTypeDefinitionNode,
     ScalarTypeExtensionNode,
-    SchemaDefinitionNode,
-    SchemaExtensionNode,
     TypeDefinitionNode,
     TypeExtensionNode,
-    TypeNode,
     UnionTypeDefinitionNode,
     UnionTypeExtensionNode,
-    Visitor,
     print_ast,
-    visit,
 )
 
 from .errors import Report
-from .links import FEDERATION_DIRECTIVES, LinkError, Links, argument, read_links, string_argument
+from .links import LinkError, Links, argument, read_links, string_argument
 from .model import (
-    BUILTIN_SCALARS,
     ENUM,
     INPUT_OBJECT,
     INTERFACE,
@@ -52,6 +42,7 @@ from .model import (
     TypeModel,
     graph_enum_name,
 )
+from .subgraph_schema import check_directives, check_references, rename_roots
 
 # types a federation library adds to a subgraph; they never reach the supergraph
 FEDERATION_TYPES = frozenset(
@@ -116,12 +107,12 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
     except LinkError as exc:
         report.error(exc.code, f"[{name}] {exc.message}", (name,))
         return None
-    renamed = _rename_roots(name, document, report)
+    renamed = rename_roots(name, document, report)
     if renamed is None:
         return None
     document = renamed
     subgraph_definitions: dict[str, DirectiveDefinitionNode] = {}
-    if not _check_directives(name, document, links, report):
+    if not check_directives(name, document, links, report):
         return None
     for definition in document.definitions:
         if (
@@ -188,101 +179,13 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
     ]
     # every subgraph answers queries (`_entities`, `_service`), so every subgraph has a Query type
     subgraph.types.setdefault("Query", TypeModel(name="Query", kind=OBJECT))
-    _check_references(subgraph, report)
+    check_references(subgraph, report)
     return subgraph
-
-
-_BUILTIN_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "skip", "include", "oneOf", "link"})
-
-
-def _check_directives(name: str, document: DocumentNode, links: Links, report: Report) -> bool:
-    """Every applied directive must be defined, built in, or linked (imported or namespaced)."""
-    known = set(_BUILTIN_DIRECTIVES) | set(links.names)
-    known.update(
-        d.name.value for d in document.definitions if isinstance(d, DirectiveDefinitionNode)
-    )
-    unknown: list[str] = []
-
-    class Collector(Visitor):
-        def enter_directive(self, node: DirectiveNode, *_: object) -> None:
-            if node.name.value not in known:
-                unknown.append(node.name.value)
-
-    visit(document, Collector())
-    for directive in dict.fromkeys(unknown):
-        message = f'[{name}] Unknown directive "@{directive}".'
-        if links.fed2 and directive in FEDERATION_DIRECTIVES:
-            message = (
-                f'[{name}] Unknown directive "@{directive}". If you meant the "@{directive}" '
-                "federation "
-                f'directive, you should use fully-qualified name "@federation__{directive}" or add '
-                f'"@{directive}" to the `import` argument of the @link to the federation '
-                "specification."
-            )
-        report.error("INVALID_GRAPHQL", message, (name,))
-    return not unknown
 
 
 def _line(exc: GraphQLSyntaxError) -> str:
     locations = exc.locations or []
     return str(locations[0].line) if locations else "?"
-
-
-def _rename_roots(name: str, document: DocumentNode, report: Report) -> DocumentNode | None:
-    """Root operation types take their default names (`schema { query: Root }` -> `Query`)."""
-    renames: dict[str, str] = {}
-    for definition in document.definitions:
-        if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
-            for operation in definition.operation_types or ():
-                default = operation.operation.value.capitalize()
-                if operation.type.name.value != default:
-                    renames[operation.type.name.value] = default
-    if not renames:
-        return document
-    existing = {
-        d.name.value
-        for d in document.definitions
-        if isinstance(d, TypeDefinitionNode | TypeExtensionNode)
-    }
-    ok = True
-    for old, new in renames.items():
-        if new in existing and new not in renames:
-            code = {"Query": "ROOT_QUERY_USED", "Mutation": "ROOT_MUTATION_USED"}.get(
-                new, "ROOT_SUBSCRIPTION_USED"
-            )
-            report.error(
-                code,
-                f'[{name}] The schema has a type named "{new}" but it is not set as the '
-                f"{new.lower()} root type "
-                f'("{old}" is instead): this is not supported by federation. If a root type does '
-                "not use its "
-                "default name, there should be no other type with that default name.",
-                (name,),
-                new,
-            )
-            ok = False
-    if not ok:
-        return None
-
-    class Renamer(Visitor):
-        def enter_named_type(self, node: NamedTypeNode, *_: object) -> NamedTypeNode | None:
-            if node.name.value in renames:
-                return NamedTypeNode(name=NameNode(value=renames[node.name.value]))
-            return None
-
-        def enter(self, node: object, *_: object) -> object:
-            if (
-                isinstance(node, TypeDefinitionNode | TypeExtensionNode)
-                and node.name.value in renames
-            ):
-                values = {key: getattr(node, key) for key in node.keys}
-                values["name"] = NameNode(value=renames[node.name.value])
-                return type(node)(**values)
-            return None
-
-    result = visit(document, Renamer())
-    assert isinstance(result, DocumentNode)
-    return result
 
 
 def _read_type(
@@ -430,30 +333,3 @@ def _renamed(directive: DirectiveNode, canonical: str) -> DirectiveNode:
     if directive.name.value == canonical:
         return directive
     return DirectiveNode(name=NameNode(value=canonical), arguments=directive.arguments)
-
-
-def named_type(type_node: TypeNode) -> str:
-    while isinstance(type_node, NonNullTypeNode | ListTypeNode):
-        type_node = type_node.type
-    assert isinstance(type_node, NamedTypeNode)
-    return type_node.name.value
-
-
-def _check_references(subgraph: SubgraphModel, report: Report) -> None:
-    known = set(subgraph.types) | BUILTIN_SCALARS
-    for model in subgraph.types.values():
-        references: list[tuple[str, str]] = []
-        for field in model.fields.values():
-            references.append((named_type(field.type), f"{model.name}.{field.name}"))
-            for arg in field.args.values():
-                references.append((named_type(arg.type), f"{model.name}.{field.name}({arg.name}:)"))
-        references.extend((member, model.name) for member in model.members)
-        references.extend((interface, model.name) for interface in model.interfaces)
-        for type_name, coordinate in references:
-            if type_name not in known:
-                report.error(
-                    "INVALID_GRAPHQL",
-                    f'[{subgraph.name}] Unknown type "{type_name}" (referenced by "{coordinate}").',
-                    (subgraph.name,),
-                    coordinate,
-                )

@@ -65,3 +65,10 @@ def _narrow(a: TypeNode, b: TypeNode) -> TypeNode | None:
         assert isinstance(inner, NamedTypeNode | ListTypeNode)
         return NonNullTypeNode(type=inner)
     return inner
+
+
+def named_type(type_node: TypeNode) -> str:
+    while isinstance(type_node, NonNullTypeNode | ListTypeNode):
+        type_node = type_node.type
+    assert isinstance(type_node, NamedTypeNode)
+    return type_node.name.value

@@ -7,7 +7,7 @@ import re
 from .errors import Report
 from .fieldset import FieldSetError, Selected, walk_field_set
 from .model import INTERFACE, OBJECT, FieldModel, SubgraphModel, TypeModel
-from .subgraph import named_type
+from .typing_rules import named_type
 
 _LABEL = re.compile(
     r"^(?:[a-zA-Z][a-zA-Z0-9_\-:./]*|percent\((?:\d{1,2}(?:\.\d{1,8})?|100(?:\.0{1,8})?)\))$"
