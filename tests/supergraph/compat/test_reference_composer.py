@@ -25,8 +25,8 @@ KNOWN_DIVERGENCES = {
     "subtypes": "the reference omits join__field(type:) when a field's type differs across "
     "subgraphs; "
     "Apollo (and we) record each subgraph's type so the planner knows its real nullability",
-    "mixed_versions": "the reference drops the join__field(external: true) of an @interfaceObject's "
-    "@external field; we keep it so the planner knows that subgraph cannot resolve the field",
+    "mixed_versions": "the reference drops the join__field(external: true) of an "
+    "@interfaceObject's @external field; we keep it so the planner knows that subgraph cannot resolve the field",
 }
 
 
