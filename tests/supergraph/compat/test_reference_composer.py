@@ -26,7 +26,8 @@ KNOWN_DIVERGENCES = {
     "subgraphs; "
     "Apollo (and we) record each subgraph's type so the planner knows its real nullability",
     "mixed_versions": "the reference drops the join__field(external: true) of an "
-    "@interfaceObject's @external field; we keep it so the planner knows that subgraph cannot resolve the field",
+    "@interfaceObject's @external field; we keep it so the planner knows that subgraph "
+    "cannot resolve the field",
 }
 
 
