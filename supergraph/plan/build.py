@@ -15,7 +15,7 @@ from supergraph.model.elements import Key
 from supergraph.plan.errors import PlanningError
 from supergraph.plan.fetch_group import FetchGroup
 from supergraph.plan.graph import SupergraphIndex
-from supergraph.plan.operation import NField, NFragment, NSelection, collect
+from supergraph.plan.operation import Conditions, NField, NFragment, NSelection, collect
 from supergraph.plan.position import (
     Position,
     Provided,
@@ -41,6 +41,9 @@ class GroupBuilder:
         self._by_key: dict[tuple[object, ...], FetchGroup] = {}
         self._touched: list[set[int]] = []
         self._active: set[tuple[object, ...]] = set()
+        # Conditions of the client field whose key or @requires fields are being planned: the
+        # fetches made only for them run under the same conditions.
+        self._on_behalf: Conditions = ()
 
     # ------------------------------------------------------------ groups
 
@@ -366,8 +369,13 @@ class GroupBuilder:
     ) -> None:
         source = self.index.source(target, via, f.name)
         requires = source.requires if source is not None else None
-        inner = self._enter(pos, type_name, target, via, key, requires)
-        inner.group.entry_conditions.append(() if f.internal else f.conditions)
+        conditions = self._on_behalf if f.internal else f.conditions
+        outer, self._on_behalf = self._on_behalf, conditions
+        try:
+            inner = self._enter(pos, type_name, target, via, key, requires)
+        finally:
+            self._on_behalf = outer
+        inner.group.entry_conditions.append(conditions)
         self.add_local(inner, via, f)
 
     def _jump_options(

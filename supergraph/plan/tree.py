@@ -91,15 +91,17 @@ def build_tree(
         levels[node] = level
         return level
 
-    def plan(node: int) -> PlanNode | None:
+    def plan(node: int, active: frozenset[tuple[str, bool]]) -> PlanNode | None:
         parts: list[PlanNode] = []
+        own = by_id[node].common_conditions() if node != _ROOT else ()
+        inner = active | set(own)
         if node != _ROOT:
             group = by_id[node]
             fetch: PlanNode = to_fetch(group)
             if group.entity:
                 fetch = FlattenNode(group.path, fetch)
             parts.append(fetch)
-        kids = [p for p in (plan(c) for c in children[node]) if p is not None]
+        kids = [p for p in (plan(c, inner) for c in children[node]) if p is not None]
         if node == _ROOT and mutation:
             parts.extend(kids)
         elif kids:
@@ -107,7 +109,7 @@ def build_tree(
         if after[node]:
             by_level: dict[int, list[PlanNode]] = {}
             for a in after[node]:
-                sub = plan(a)
+                sub = plan(a, inner)
                 if sub is not None:
                     by_level.setdefault(level_of(a, node), []).append(sub)
             for lvl in sorted(by_level):
@@ -115,7 +117,7 @@ def build_tree(
                 parts.append(items[0] if len(items) == 1 else ParallelNode(tuple(items)))
         result = _sequence(parts)
         if result is not None and node != _ROOT:
-            for variable, keep_when in reversed(by_id[node].common_conditions()):
+            for variable, keep_when in reversed([c for c in own if c not in active]):
                 result = (
                     ConditionNode(variable, result, None)
                     if keep_when
@@ -123,7 +125,7 @@ def build_tree(
                 )
         return result
 
-    return plan(_ROOT)
+    return plan(_ROOT, frozenset())
 
 
 def _branch_under(path_to_root: list[int], top: int) -> int | None:

@@ -18,6 +18,16 @@ def _ancestors(
     return found
 
 
+def _guards(
+    group: FetchGroup, by_id: dict[int, FetchGroup], memo: dict[int, set[int]]
+) -> frozenset[tuple[str, bool]]:
+    """The variable conditions a group or any group it waits for runs under."""
+    found = set(group.common_conditions())
+    for dep in _ancestors(group, by_id, memo):
+        found.update(by_id[dep].common_conditions())
+    return frozenset(found)
+
+
 def merge_siblings(groups: list[FetchGroup]) -> list[FetchGroup]:
     """One fetch instead of two: the merged fetch waits for the dependencies of both."""
     by_id = {g.id: g for g in groups}
@@ -41,6 +51,8 @@ def merge_siblings(groups: list[FetchGroup]) -> list[FetchGroup]:
                     first, by_id, memo
                 ):
                     continue
+                if _guards(first, by_id, memo) != _guards(second, by_id, memo):
+                    continue  # one runs under a @skip/@include the other does not
                 _absorb(first, second)
                 alive.remove(second)
                 for other in alive:
