@@ -26,7 +26,10 @@ def _read_query(query: str) -> str:
     return query
 
 
-@click.command(help="Print the query plan for an operation.")
+@click.command(
+    help="Print the query plan for an operation.\n\n"
+    "QUERY is the operation text, @FILE.graphql to read it from a file, or - for stdin."
+)
 @click.option(
     "--supergraph",
     "supergraph_file",
@@ -38,7 +41,6 @@ def _read_query(query: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @click.argument("query")
 def command(supergraph_file: Path, operation_name: str | None, as_json: bool, query: str) -> None:
-    """QUERY is the operation text, `@file.graphql`, or `-` for standard input."""
     try:
         sdl = supergraph_file.read_text()
     except OSError as exc:
