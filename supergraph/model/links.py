@@ -19,24 +19,6 @@ from graphql.language import (
 from supergraph.model.errors import SupergraphError
 
 _SPEC_URL = re.compile(r"/([A-Za-z_][A-Za-z0-9_]*)/v(\d+)\.(\d+)/?$")
-# Specs whose elements never reach the API schema.
-SPEC_NAMES = frozenset(
-    {
-        "link",
-        "core",
-        "join",
-        "inaccessible",
-        "tag",
-        "authenticated",
-        "requiresScopes",
-        "policy",
-        "cost",
-        "context",
-        "federation",
-        "connect",
-        "source",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
