@@ -76,4 +76,9 @@ def check_answer(status: int, body: bytes, expected: Any) -> str | None:
         got = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         return f"answer is not JSON: {exc}"
-    return first_difference(got, expected)
+    difference = first_difference(got, expected)
+    if difference is not None and isinstance(got, dict) and got.get("errors"):
+        first = got["errors"][0]
+        message = first.get("message") if isinstance(first, dict) else first
+        difference += f" (first error: {str(message)[:200]})"
+    return difference

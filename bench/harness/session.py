@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import UTC, datetime
@@ -229,14 +231,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = datetime.now(UTC)
     load_at_start = list(os.getloadavg())
-    run_dir = RESULTS_DIR / started.strftime("%Y%m%dT%H%M%SZ")
-    run_dir.mkdir(parents=True, exist_ok=True)
+    run_name = f"{started.strftime('%Y%m%dT%H%M%SZ')}-{os.getpid()}"
+    # Work in a private directory: bench/results/ is shared with other runs (and may be cleaned
+    # while this one runs); its files are copied there at the end.
+    run_dir = Path(tempfile.mkdtemp(prefix=f"althaus-bench-{run_name}-"))
     try:
         cpu = CpuPlan.for_this_machine(args.gateway_core)
     except ValueError as exc:
         _log(f"error: --gateway-core: {exc}")
         return 2
-    _log(f"benchmark run {run_dir.name}: {cpu.note}")
+    _log(f"benchmark run {run_name}: {cpu.note}")
     try:
         wrk = ensure_wrk()
     except LoadDriverError as exc:
@@ -281,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
                     _log(f"  {outcome.status}: {outcome.reason}")
                 rounds[name].append(outcome)
     except ProcessStartError as exc:
-        _log(f"error: the subgraphs did not start: {exc}")
+        _log(f"error: the subgraphs did not start: {exc}\n(logs in {run_dir})")
         return 2
     finally:
         subgraphs.stop()
@@ -307,8 +311,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     encoded = orjson.dumps(record, option=orjson.OPT_INDENT_2)
     (run_dir / "results.json").write_bytes(encoded)
-    (RESULTS_DIR / "latest.json").write_bytes(encoded)
-    _log(f"\nresults: {run_dir / 'results.json'}")
+    kept = RESULTS_DIR / run_name
+    try:
+        shutil.copytree(run_dir, kept, dirs_exist_ok=True)
+        (RESULTS_DIR / "latest.json").write_bytes(encoded)
+    except OSError as exc:
+        _log(f"\ncould not keep results in {kept} ({exc}); they stay in {run_dir}")
+    else:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        _log(f"\nresults: {kept / 'results.json'}")
     bad = [o for o in outcomes if o.status in ("wrong-answer", "failed")]
     bad += [o for o in outcomes if any(r.failed for round_ in o.rounds for r in round_)]
     return 1 if bad else 0
