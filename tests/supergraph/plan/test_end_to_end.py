@@ -12,7 +12,7 @@ from supergraph.execute import Executor
 from supergraph.model import Supergraph
 from supergraph.plan import QueryPlanner
 from supergraph.transport import AsgiTransport
-from tests.fixtures.federation import abstract, classic
+from tests.fixtures.federation import abstract, classic, keys, mutations
 from tests.fixtures.federation.serve import RequestLog, asgi_apps
 from tests.supergraph.execute.benchplan import bench_expected
 from tests.supergraph.plan.planning import FIXTURES
@@ -72,3 +72,26 @@ async def test_union_members_are_completed_by_their_subgraphs() -> None:
     for item in response["data"]["search"]:
         expected = {"Book": {"__typename", "title", "stars"}, "Shelf": {"__typename", "label"}}
         assert set(item) == expected.get(item["__typename"], {"__typename"})
+
+
+async def test_nested_compound_keys_reach_both_subgraphs() -> None:
+    query = "{ scans { depot { name scanCount region { code } } package { label status } } }"
+    response = await _run(FEDERATION / "keys" / "supergraph.graphql", keys.SUBGRAPHS, query)
+    assert "errors" not in response, response
+    for scan in response["data"]["scans"]:
+        assert set(scan["depot"]) == {"name", "scanCount", "region"}
+        assert set(scan["package"]) == {"label", "status"}
+
+
+async def test_mutations_run_in_the_order_asked() -> None:
+    query = (
+        'mutation { a: addEntry(text: "x") { id text } recordNote(note: "n") '
+        'b: addEntry(text: "y") { id } }'
+    )
+    response = await _run(
+        FEDERATION / "mutations" / "supergraph.graphql", mutations.SUBGRAPHS, query
+    )
+    assert "errors" not in response, response
+    data = response["data"]
+    assert list(data) == ["a", "recordNote", "b"]
+    assert int(data["a"]["id"]) < int(data["b"]["id"])
