@@ -131,9 +131,6 @@ def create_gateway_service(settings: Settings) -> Any:
 
 
 def _build_gateway(settings: Settings) -> Any:
-    # INTEGRATION POINT (gateway): build the `gateway` object `create_gateway_app` expects
-    # (compose from SUBGRAPH_<NAME>_URL or load the stored supergraph version). The gateway-edge
-    # helper owns its constructor; the integrator wires it here.
     try:
         module = importlib.import_module("supergraph.gateway")
     except ModuleNotFoundError:
@@ -143,11 +140,32 @@ def _build_gateway(settings: Settings) -> Any:
         raise ServiceUnavailableError(
             "supergraph.gateway has no create_gateway(settings) yet; the gateway cannot start"
         )
+    if not settings.subgraph_urls:
+        # No SUBGRAPH_<NAME>_URL given: compose the core subgraphs this build has, at their
+        # default ports, rather than wait forever for ones that do not exist yet.
+        urls = {name: settings.subgraph_url(name) for name in available_subgraphs()}
+        settings = settings.with_(subgraph_urls=urls)
     return builder(settings)
 
 
+def _in_process_gateway(settings: Settings, mounted: dict[str, Any]) -> tuple[Any, Any]:
+    from supergraph.auth.users_service import UsersService
+    from supergraph.gateway import Gateway, compose_from_subgraphs
+    from supergraph.http import create_gateway_app
+    from supergraph.transport.asgi import AsgiTransport
+
+    timeout = settings.subgraph_timeout_seconds
+    transports = {name: AsgiTransport(name, app, timeout) for name, app in mounted.items()}
+    gateway = Gateway(
+        settings, transports=transports, loader=compose_from_subgraphs(settings, transports)
+    )
+    users = UsersService("http://users", app=mounted["users"]) if "users" in mounted else None
+    return gateway, create_gateway_app(settings, gateway, users=users, close_gateway=False)
+
+
 def create_dev_app(settings: Settings) -> Starlette:
-    """Everything in one process: each subgraph at `/subgraphs/<name>/` sharing one Resources.
+    """Everything in one process: the gateway at `/graphql` over every subgraph, called
+    in-process; each subgraph also at `/subgraphs/<name>/`, all sharing one Resources.
 
     One Resources (one pool) is handed to every subgraph app and closed by this app's lifespan;
     mounted apps' own lifespans do not run, so they never open pools of their own.
@@ -166,16 +184,20 @@ def create_dev_app(settings: Settings) -> Starlette:
 
     routes.insert(0, Route("/health", health, methods=["GET"]))
 
-    # INTEGRATION POINT (gateway at /graphql): once `supergraph.http.create_gateway_app` and the
-    # in-process (ASGI) transport land, build the gateway over `mounted` (name -> ASGI app,
-    # called through the same planner, executor and X-Internal-Token path as over HTTP) and
-    # mount it last: `routes.append(Mount("/", app=gateway_app))`. Web apps (/ and /admin) too.
+    # The gateway at /graphql calls the mounted subgraphs in-process (ASGI), through the same
+    # planner, executor and X-Internal-Token path as over HTTP; it composes their SDLs on start.
+    gateway, gateway_app = _in_process_gateway(resources.settings, mounted)
+    routes.append(Mount("/", app=gateway_app))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Mounted apps' lifespans do not run: start and stop the gateway from here.
+        await gateway.start()
         try:
             yield
         finally:
+            await gateway.close()
+            await gateway_app.state.users.close()
             await resources.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)

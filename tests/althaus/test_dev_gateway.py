@@ -1,0 +1,105 @@
+"""`althaus dev`: the gateway at /graphql serves the composed API of the core subgraphs."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest_asyncio
+
+from althaus.commands.user import create_account
+from althaus.platform import create_dev_app
+from core.config import Settings
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def dev(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_dev_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://dev") as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield client
+
+
+async def _graphql(
+    client: httpx.AsyncClient, query: str, variables: dict | None = None, token: str | None = None
+) -> dict:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def _login(client: httpx.AsyncClient, login: str) -> str:
+    answer = await _graphql(
+        client,
+        "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+        {"i": {"login": login, "password": PASSWORD}},
+    )
+    assert "errors" not in answer, answer
+    return str(answer["data"]["login"]["accessToken"])
+
+
+async def test_ready_once_the_core_subgraphs_are_composed(dev: httpx.AsyncClient) -> None:
+    ready = await dev.get("/ready")
+    assert ready.status_code == 200, ready.text
+    assert set(ready.json()["subgraphs"]) >= {"users", "system"}
+
+
+async def test_signed_in_user_reads_fields_of_two_subgraphs_in_one_query(
+    dev: httpx.AsyncClient,
+) -> None:
+    name = f"ed{secrets.token_hex(4)}"
+    await create_account(
+        dev.app.state.resources.engine,  # type: ignore[attr-defined]
+        email=f"{name}@example.com",
+        username=name,
+        role="editor",
+        password=PASSWORD,
+    )
+    token = await _login(dev, name)
+    answer = await _graphql(
+        dev, '{ me { username role } setting(key: "site.name") { key value } }', token=token
+    )
+    assert answer == {
+        "data": {
+            "me": {"username": name, "role": "editor"},
+            "setting": {"key": "site.name", "value": "Althaus"},
+        }
+    }
+
+
+async def test_audit_entries_resolve_their_user_through_federation(dev: httpx.AsyncClient) -> None:
+    name = f"ad{secrets.token_hex(4)}"
+    await create_account(
+        dev.app.state.resources.engine,  # type: ignore[attr-defined]
+        email=f"{name}@example.com",
+        username=name,
+        role="admin",
+        password=PASSWORD,
+    )
+    token = await _login(dev, name)
+    answer = await _graphql(
+        dev,
+        '{ auditLog(first: 50, filter: {action: "user.login"}) '
+        "{ edges { node { action user { username } } } } }",
+        token=token,
+    )
+    assert "errors" not in answer, answer
+    usernames = [edge["node"]["user"]["username"] for edge in answer["data"]["auditLog"]["edges"]]
+    assert name in usernames
+
+
+async def test_guest_gets_unauthorized_field_as_null_and_the_rest_served(
+    dev: httpx.AsyncClient,
+) -> None:
+    answer = await _graphql(dev, "{ me { username } __typename }")
+    assert answer["data"] == {"me": None, "__typename": "Query"}
+    assert answer["errors"][0]["path"] == ["me"]
+    assert answer["errors"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
