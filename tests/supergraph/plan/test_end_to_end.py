@@ -88,9 +88,14 @@ async def test_mutations_run_in_the_order_asked() -> None:
         'mutation { a: addEntry(text: "x") { id text } recordNote(note: "n") '
         'b: addEntry(text: "y") { id } }'
     )
-    response = await _run(
-        FEDERATION / "mutations" / "supergraph.graphql", mutations.SUBGRAPHS, query
-    )
+    mutations.CALLS.clear()
+    try:
+        response = await _run(
+            FEDERATION / "mutations" / "supergraph.graphql", mutations.SUBGRAPHS, query
+        )
+        assert mutations.CALLS == ["ledger.addEntry:x", "audit.recordNote:n", "ledger.addEntry:y"]
+    finally:
+        mutations.CALLS.clear()
     assert "errors" not in response, response
     data = response["data"]
     assert list(data) == ["a", "recordNote", "b"]
