@@ -42,6 +42,7 @@ from .model import (
     TypeModel,
     graph_enum_name,
 )
+from .subgraph_graphql import check_graphql
 from .subgraph_schema import check_directives, check_references, rename_roots
 
 # types a federation library adds to a subgraph; they never reach the supergraph
@@ -112,7 +113,9 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
         return None
     document = renamed
     subgraph_definitions: dict[str, DirectiveDefinitionNode] = {}
-    if not check_directives(name, document, links, report):
+    if not check_directives(name, document, links, report) or not check_graphql(
+        name, document, report
+    ):
         return None
     for definition in document.definitions:
         if (
