@@ -43,7 +43,11 @@ class Principal:
         cls, sub: str, role: str, email: str | None, extra_scopes: frozenset[str] = frozenset()
     ) -> Principal:
         return cls(
-            sub=sub, role=role, email=email, scopes=scopes_for_role(role) | extra_scopes, kind="user"
+            sub=sub,
+            role=role,
+            email=email,
+            scopes=scopes_for_role(role) | extra_scopes,
+            kind="user",
         )
 
     def has_scopes(self, any_of: list[list[str]] | tuple[tuple[str, ...], ...]) -> bool:
