@@ -64,7 +64,7 @@ def merge_field(
     for _, _, field in sources:
         merged.applied = merge_applied(merged.applied, field.applied)
     _merge_arguments(merged, coordinate, resolving, report)
-    overrides = _overrides(coordinate, sources, report)
+    overrides = _overrides(coordinate, sources, {s.name for s in context.subgraphs}, report)
     if kind == OBJECT:
         _check_sharing(context, coordinate, resolving, overrides, report)
     special = any(
@@ -135,7 +135,10 @@ def _check_external_types(
 
 
 def _overrides(
-    coordinate: str, sources: list[tuple[SubgraphModel, TypeModel, FieldModel]], report: Report
+    coordinate: str,
+    sources: list[tuple[SubgraphModel, TypeModel, FieldModel]],
+    all_subgraphs: set[str],
+    report: Report,
 ) -> dict[str, FieldModel]:
     """Source subgraph name -> the field overriding it."""
     by_name = {s.name: f for s, _, f in sources}
@@ -144,11 +147,20 @@ def _overrides(
         if field.override is None or field.override == subgraph.name:
             continue
         source = by_name.get(field.override)
+        if source is None and field.override in all_subgraphs:
+            report.hint(
+                "OVERRIDE_DIRECTIVE_CAN_BE_REMOVED",
+                f'Field "{coordinate}" on subgraph "{subgraph.name}" no longer exists in the from '
+                "subgraph. The @override directive can be removed.",
+                (subgraph.name,),
+                coordinate,
+            )
+            continue
         if source is None:
             report.hint(
-                "FROM_SUBGRAPH_DOES_NOT_EXIST" if True else "",
+                "FROM_SUBGRAPH_DOES_NOT_EXIST",
                 f'Source subgraph "{field.override}" for field "{coordinate}" on subgraph '
-                f'"{subgraph.name}" does not exist or does not define the field.',
+                f'"{subgraph.name}" does not exist.',
                 (subgraph.name,),
                 coordinate,
             )

@@ -164,3 +164,11 @@ def test_compose_directive_carries_definition_link_and_applications() -> None:
     assert "directive @cacheControl(maxAge: Int) on FIELD_DEFINITION | OBJECT" in sdl
     assert "a: T @join__field(graph: A) @cacheControl(maxAge: 30)" in sdl
     assert "y: Int @join__field(graph: B)\n" in sdl
+
+
+def test_override_from_missing_field_or_subgraph_gives_hints_not_errors() -> None:
+    result = compose(load_set("override_hints"))
+    assert result.supergraph_sdl is not None
+    codes = {(h.code, h.coordinate) for h in result.hints}
+    assert ("OVERRIDE_DIRECTIVE_CAN_BE_REMOVED", "T.q") in codes
+    assert ("FROM_SUBGRAPH_DOES_NOT_EXIST", "T.r") in codes
