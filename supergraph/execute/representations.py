@@ -11,7 +11,8 @@ from supergraph.plan.nodes import RequiredField, RequiredFragment, RequiredSelec
 
 _MISSING: Any = object()
 
-_Fields = tuple[tuple[str, "_Selector | None"], ...]
+# (name sent to the subgraph, key read in merged data, nested selector)
+_Fields = tuple[tuple[str, str, "_Selector | None"], ...]
 
 
 class _Selector:
@@ -20,8 +21,8 @@ class _Selector:
     __slots__ = ("by_type", "common")
 
     def __init__(self, selections: Iterable[RequiredSelection]) -> None:
-        common: list[tuple[str, _Selector | None]] = []
-        by_type: dict[str, list[tuple[str, _Selector | None]]] = {}
+        common: list[tuple[str, str, _Selector | None]] = []
+        by_type: dict[str, list[tuple[str, str, _Selector | None]]] = {}
         for selection in selections:
             if isinstance(selection, RequiredField):
                 common.append(_compile_field(selection))
@@ -55,11 +56,14 @@ class _Selector:
         return value
 
 
-def _compile_field(field: RequiredField) -> tuple[str, _Selector | None]:
-    return field.name, _Selector(field.selections) if field.selections else None
+def _compile_field(field: RequiredField) -> tuple[str, str, _Selector | None]:
+    # A field the planner had to alias (a client alias took its name) is read under the alias
+    # and sent under its own name.
+    selector = _Selector(field.selections) if field.selections else None
+    return field.name, field.alias or field.name, selector
 
 
-def _compile_fragment_field(selection: RequiredSelection) -> tuple[str, _Selector | None]:
+def _compile_fragment_field(selection: RequiredSelection) -> tuple[str, str, _Selector | None]:
     if isinstance(selection, RequiredField):
         return _compile_field(selection)
     raise ValueError("nested fragments inside a representation fragment are not supported")
@@ -71,8 +75,8 @@ def _fragment_types(fragment: RequiredFragment) -> set[str]:
 
 def _copy_fields(obj: dict[str, Any], fields: _Fields) -> dict[str, Any] | Any:
     out: dict[str, Any] = {}
-    for name, sub in fields:
-        value = obj.get(name, _MISSING)
+    for name, key, sub in fields:
+        value = obj.get(key, _MISSING)
         if value is _MISSING:
             return _MISSING
         if sub is not None and value is not None:
@@ -91,14 +95,16 @@ class RepresentationBuilder:
     def __init__(self, requires: tuple[RequiredSelection, ...], typename: str | None) -> None:
         self._selector = _Selector(requires)
         self._typename = typename
-        # The common case (keys and @requires of plain fields): field names per concrete type.
+        # The common case (keys and @requires of plain, unaliased fields): names per concrete type.
         self._flat: dict[str, tuple[str, ...]] | None = None
         selector = self._selector
         if not selector.common and all(
-            sub is None for fields in selector.by_type.values() for _, sub in fields
+            sub is None and key == name
+            for fields in selector.by_type.values()
+            for name, key, sub in fields
         ):
             self._flat = {
-                name: tuple(field for field, _ in fields)
+                name: tuple(field for field, _, _ in fields)
                 for name, fields in selector.by_type.items()
             }
 

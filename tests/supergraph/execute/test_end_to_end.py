@@ -342,3 +342,21 @@ async def test_supergraph_from_our_composer_end_to_end(
     plan = QueryPlanner(supergraph).plan(parse(query), None, frozenset())
     response = await executor.execute(plan, {}, headers_for, "p")
     assert response == {"data": expected}
+
+
+async def test_client_alias_taking_a_key_name_does_not_corrupt_representations() -> None:
+    # The client names `name` "upc": the planner fetches the real key under an internal alias,
+    # and the executor must read the representation's `upc` from there.
+    query = "{ topProducts(first: 2) { upc: name reviews { body } } }"
+    response = await _run("classic", query)
+    assert response == {
+        "data": {
+            "topProducts": [
+                {
+                    "upc": p.name,
+                    "reviews": [{"body": r.body} for r in REVIEWS if r.product_upc == p.upc],
+                }
+                for p in PRODUCTS[:2]
+            ]
+        }
+    }
