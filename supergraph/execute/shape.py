@@ -108,6 +108,9 @@ class ResponseShaper:
 
     def _fields(self, obj: dict[str, Any], fields: _Fields) -> Any:
         out: dict[str, Any] = {}
+        # A null in a non-null position nulls this object, but its siblings are still
+        # completed, as the spec executes them, so that their errors are reported too.
+        nulled = False
         for key, kind, non_null, conditions, extra in fields:
             if conditions and not self._kept(conditions):
                 continue
@@ -127,7 +130,8 @@ class ResponseShaper:
                     self.path.pop()
                     if value is _NULLED:
                         if non_null:
-                            return _NULLED
+                            nulled = True
+                            continue
                         value = None
                     out[key] = value
                     continue
@@ -141,7 +145,8 @@ class ResponseShaper:
                 self.errors.append(unauthorized_error(self.path))
                 self.path.pop()
                 if non_null:
-                    return _NULLED
+                    nulled = True
+                    continue
                 out[key] = None
                 continue
             # The value is null.
@@ -149,9 +154,10 @@ class ResponseShaper:
                 self.path.append(key)
                 self.violations.append(list(self.path))
                 self.path.pop()
-                return _NULLED
+                nulled = True
+                continue
             out[key] = None
-        return out
+        return _NULLED if nulled else out
 
     def _complete(self, value: Any, composite: _Composite, level: int) -> Any:
         nullability = composite.nullability

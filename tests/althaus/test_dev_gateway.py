@@ -103,3 +103,14 @@ async def test_guest_gets_unauthorized_field_as_null_and_the_rest_served(
     assert answer["data"] == {"me": None, "__typename": "Query"}
     assert answer["errors"][0]["path"] == ["me"]
     assert answer["errors"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
+
+
+async def test_every_unauthorized_field_is_reported_when_a_non_null_one_nulls_data(
+    dev: httpx.AsyncClient,
+) -> None:
+    answer = await _graphql(dev, "{ users { totalCount } me { username } }")
+    assert answer["data"] is None
+    assert [(e["path"], e["extensions"]["code"]) for e in answer["errors"]] == [
+        (["users"], "UNAUTHORIZED_FIELD_OR_TYPE"),
+        (["me"], "UNAUTHORIZED_FIELD_OR_TYPE"),
+    ]
