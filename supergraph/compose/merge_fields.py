@@ -195,7 +195,6 @@ def _check_sharing(
         for s, m, f in active
         if s.fed2
         and not f.shareable
-        and not m.shareable
         and (type_name, field_name) not in context.key_fields.get(s.name, set())
     ]
     if not unshared:

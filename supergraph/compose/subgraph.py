@@ -231,6 +231,9 @@ def _read_type(
             model.interface_object = True
         elif canonical in CARRIED or canonical in links.composed:
             model.applied.append(_renamed(directive, canonical))
+    block_shareable = any(
+        links.canonical(d.name.value) == "shareable" for d in definition.directives or ()
+    )
     if isinstance(definition, TypeDefinitionNode) and any(
         links.canonical(d.name.value) == "extends" for d in definition.directives or ()
     ):
@@ -258,7 +261,8 @@ def _read_type(
                     applied=_carried(arg.directives, links),
                 )
             _read_field_directives(subgraph, model, field, field_node.directives, links, report)
-            if not links.fed2:
+            # a type-level @shareable covers the fields of its own definition or extension block
+            if not links.fed2 or block_shareable:
                 field.shareable = True
             model.fields[field.name] = field
     elif isinstance(definition, InputObjectTypeDefinitionNode | InputObjectTypeExtensionNode):
