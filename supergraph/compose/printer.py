@@ -58,6 +58,7 @@ def print_supergraph(supergraph: Supergraph) -> str:
     }
     if supergraph.join_minor >= 5:
         types["join__ContextArgument"] = _CONTEXT_ARGUMENT
+        types["join__DirectiveArguments"] = "scalar join__DirectiveArguments"
         types["join__FieldValue"] = "scalar join__FieldValue"
     for feature, scalar in _FEATURE_SCALARS.items():
         if feature in supergraph.features:
@@ -159,6 +160,12 @@ def _directive_definitions(supergraph: Supergraph) -> dict[str, str]:
             "repeatable on SCHEMA",
         ),
     }
+    if supergraph.join_minor >= 5:
+        definitions["join__directive"] = _directive(
+            "join__directive",
+            ["graphs: [join__Graph!]", "name: String!", "args: join__DirectiveArguments"],
+            "repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION",
+        )
     definitions.update(supergraph.composed_directives)
     for feature, (name, args, locations) in _FEATURE_DIRECTIVES.items():
         if feature in supergraph.features:

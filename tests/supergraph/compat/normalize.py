@@ -11,10 +11,17 @@ _SPEC_PREFIXES = ("join__", "link__")
 _SORTED = ("fields", "values", "interfaces", "types", "directives", "locations")
 
 
-def normalize_supergraph(sdl: str) -> str:
-    """Sort definitions, fields, values, members, directives; drop spec descriptions."""
+def normalize_supergraph(sdl: str, drop: frozenset[str] = frozenset()) -> str:
+    """Sort definitions, fields, values, members, directives; drop spec descriptions.
+
+    `drop` names top-level definitions to leave out (spec elements one composer prints, one not).
+    """
     document = visit(parse(sdl, no_location=True), _Normalizer())
-    blocks = sorted(print_ast(definition) for definition in document.definitions)
+    blocks = sorted(
+        print_ast(definition)
+        for definition in document.definitions
+        if getattr(getattr(definition, "name", None), "value", None) not in drop
+    )
     return "\n\n".join(blocks) + "\n"
 
 
