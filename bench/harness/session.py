@@ -198,7 +198,7 @@ class Session:
         except ProcessStartError as exc:
             outcome.status = "unavailable" if gateway.name == "althaus" else "failed"
             outcome.reason = str(exc)
-        except (LoadDriverError, OSError) as exc:
+        except (LoadDriverError, OSError, ValueError) as exc:
             outcome.status, outcome.reason = "failed", str(exc)
         finally:
             process.stop()
