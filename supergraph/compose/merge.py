@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graphql.language import DirectiveNode, print_ast
 
+from .descriptions import pick_description
 from .errors import Report, quote_list
 from .fieldset import FieldSetError, walk_field_set
 from .merge_fields import merge_applied, merge_field
@@ -48,13 +49,13 @@ def merge(subgraphs: list[SubgraphModel], report: Report) -> Supergraph:
         if kind in (OBJECT, INTERFACE):
             merged = _merge_composite(context, name, kind, sources, report)
         elif kind == UNION:
-            merged = merge_union(name, sources)
+            merged = merge_union(name, sources, report)
         elif kind == ENUM:
             merged = merge_enum(name, sources, context.enum_usage(name), report)
         elif kind == INPUT_OBJECT:
             merged = merge_input(name, sources, report)
         else:
-            merged = merge_scalar(name, sources)
+            merged = merge_scalar(name, sources, report)
         if merged is not None:
             supergraph.types[name] = merged
     _spread_interface_object_fields(supergraph, by_name)
@@ -196,8 +197,6 @@ def _merge_composite(
 ) -> MergedType:
     merged = MergedType(name=name, kind=kind)
     for subgraph, model in sources:
-        if merged.description is None and model.description is not None:
-            merged.description = model.description
         if model.keys:
             for key in model.keys:
                 merged.join_types.append(
@@ -218,6 +217,9 @@ def _merge_composite(
                 merged.interfaces.append(interface)
             merged.implements.append((subgraph.graph, interface))
         merged.applied = merge_applied(merged.applied, model.applied)
+    merged.description = pick_description(
+        name, [(s.name, m.description) for s, m in sources], report
+    )
     field_names: list[str] = []
     for _, model in sources:
         field_names.extend(f for f in model.fields if f not in field_names)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from graphql.language import DirectiveNode, NonNullTypeNode, TypeNode, print_ast
 
+from .descriptions import pick_description
 from .errors import Report, quote_list
 from .model import OBJECT, FieldModel, SubgraphModel, TypeModel
 from .supergraph_model import JoinField, MergedArgument, MergedField
@@ -58,9 +59,9 @@ def merge_field(
     _check_external_types(context, coordinate, sources, merged_type, report)
     types_differ = len({type_text(f.type) for _, _, f in sources}) > 1
     merged = MergedField(name=field_name, type=merged_type)
-    for _, _, field in resolving:
-        if merged.description is None and field.description is not None:
-            merged.description = field.description
+    merged.description = pick_description(
+        coordinate, [(s.name, f.description) for s, _, f in resolving], report
+    )
     for _, _, field in sources:
         merged.applied = merge_applied(merged.applied, field.applied)
     _merge_arguments(merged, coordinate, resolving, report)
@@ -284,9 +285,10 @@ def _merge_arguments(
                 arg_coordinate,
             )
         argument = MergedArgument(name=arg_name, type=arg_type, default=present[0][1].default)
+        argument.description = pick_description(
+            arg_coordinate, [(s.name, a.description) for s, a in present], report
+        )
         for _, arg in present:
-            if argument.description is None:
-                argument.description = arg.description
             argument.applied = merge_applied(argument.applied, arg.applied)
         merged.args[arg_name] = argument
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graphql.language import DirectiveNode, NonNullTypeNode, print_ast
 
+from .descriptions import pick_description
 from .errors import Report, quote_list
 from .model import ENUM, INPUT_OBJECT, SCALAR, UNION, SubgraphModel, TypeModel
 from .supergraph_model import JoinType, MergedEnumValue, MergedField, MergedType
@@ -12,15 +13,16 @@ from .typing_rules import narrowest, type_text
 Sources = list[tuple[SubgraphModel, TypeModel]]
 
 
-def _start(name: str, kind: str, sources: Sources) -> MergedType:
+def _start(name: str, kind: str, sources: Sources, report: Report) -> MergedType:
     from .merge_fields import merge_applied
 
     merged = MergedType(name=name, kind=kind)
     for subgraph, model in sources:
-        if merged.description is None and model.description is not None:
-            merged.description = model.description
         merged.join_types.append(JoinType(subgraph.graph))
         merged.applied = merge_applied(merged.applied, model.applied)
+    merged.description = pick_description(
+        name, [(s.name, m.description) for s, m in sources], report
+    )
     return merged
 
 
@@ -30,12 +32,12 @@ def _applied(current: list[DirectiveNode], more: list[DirectiveNode]) -> list[Di
     return merge_applied(current, more)
 
 
-def merge_scalar(name: str, sources: Sources) -> MergedType:
-    return _start(name, SCALAR, sources)
+def merge_scalar(name: str, sources: Sources, report: Report) -> MergedType:
+    return _start(name, SCALAR, sources, report)
 
 
-def merge_union(name: str, sources: Sources) -> MergedType:
-    merged = _start(name, UNION, sources)
+def merge_union(name: str, sources: Sources, report: Report) -> MergedType:
+    merged = _start(name, UNION, sources, report)
     for subgraph, model in sources:
         for member in model.members:
             if member not in merged.members:
@@ -48,7 +50,7 @@ def merge_enum(
     name: str, sources: Sources, usage: tuple[str | None, str | None], report: Report
 ) -> MergedType | None:
     """Output enums unite values, input enums intersect them, enums used both ways must agree."""
-    merged = _start(name, ENUM, sources)
+    merged = _start(name, ENUM, sources, report)
     input_use, output_use = usage
     all_values: list[str] = []
     for _, model in sources:
@@ -106,16 +108,19 @@ def merge_enum(
             if value_model is None:
                 continue
             entry.graphs.append(subgraph.graph)
-            if entry.description is None:
-                entry.description = value_model.description
             entry.applied = _applied(entry.applied, value_model.applied)
+        entry.description = pick_description(
+            f"{name}.{value}",
+            [(s.name, m.values[value].description) for s, m in sources if value in m.values],
+            report,
+        )
         merged.values[value] = entry
     return merged
 
 
 def merge_input(name: str, sources: Sources, report: Report) -> MergedType | None:
     """Input objects keep the fields every subgraph has; a required field must be in all."""
-    merged = _start(name, INPUT_OBJECT, sources)
+    merged = _start(name, INPUT_OBJECT, sources, report)
     names: list[str] = []
     for _, model in sources:
         names.extend(f for f in model.fields if f not in names)
@@ -186,9 +191,10 @@ def merge_input(name: str, sources: Sources, report: Report) -> MergedType | Non
             failed = True
         merged_field = MergedField(name=field_name, type=field_type, default=present[0][1].default)
         for _, field in present:
-            if merged_field.description is None:
-                merged_field.description = field.description
             merged_field.applied = _applied(merged_field.applied, field.applied)
+        merged_field.description = pick_description(
+            coordinate, [(s.name, f.description) for s, f in present], report
+        )
         merged.fields[field_name] = merged_field
     if failed:
         return None

@@ -172,3 +172,21 @@ def test_override_from_missing_field_or_subgraph_gives_hints_not_errors() -> Non
     codes = {(h.code, h.coordinate) for h in result.hints}
     assert ("OVERRIDE_DIRECTIVE_CAN_BE_REMOVED", "T.q") in codes
     assert ("FROM_SUBGRAPH_DOES_NOT_EXIST", "T.r") in codes
+
+
+def test_most_used_description_wins_with_a_hint() -> None:
+    federation = "https://specs.apollo.dev/federation/v2.3"
+    link = f'extend schema @link(url: "{federation}", import: ["@shareable"])'
+    link += "\n"
+    subgraphs = [
+        SubgraphDefinition(
+            name, f"http://{name}", link + f'type Query {{ "{text}" v: Int @shareable }}'
+        )
+        for name, text in (("a", "first"), ("b", "second"), ("c", "second"))
+    ]
+    result = compose(subgraphs)
+    assert result.supergraph_sdl is not None
+    assert '"""\n  second\n  """\n  v: Int' in result.supergraph_sdl
+    assert any(
+        h.code == "INCONSISTENT_DESCRIPTION" and h.coordinate == "Query.v" for h in result.hints
+    )
