@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from graphql.language import DirectiveNode, NonNullTypeNode, TypeNode, print_ast
 
+from .authorization import AUTHORIZATION_ARGUMENTS, combine
 from .descriptions import pick_description
 from .errors import Report, quote_list
 from .model import OBJECT, FieldModel, SubgraphModel, TypeModel
@@ -301,6 +302,11 @@ def merge_applied(current: list[DirectiveNode], more: list[DirectiveNode]) -> li
     for directive in more:
         text = print_ast(directive)
         if text in seen or (directive.name.value == "deprecated" and "deprecated" in names):
+            continue
+        if directive.name.value in AUTHORIZATION_ARGUMENTS and directive.name.value in names:
+            index = next(i for i, d in enumerate(out) if d.name.value == directive.name.value)
+            out[index] = combine(out[index], directive)
+            seen.add(text)
             continue
         seen.add(text)
         names.add(directive.name.value)

@@ -190,3 +190,9 @@ def test_most_used_description_wins_with_a_hint() -> None:
     assert any(
         h.code == "INCONSISTENT_DESCRIPTION" and h.coordinate == "Query.v" for h in result.hints
     )
+
+
+def test_authorization_requirements_of_all_subgraphs_are_combined() -> None:
+    sdl = _sdl("authorization_merge")
+    assert 'v: Int @requiresScopes(scopes: [["a", "d"], ["b", "c", "d"]])' in sdl
+    assert '@policy(policies: [["p1", "p2"]])' in sdl
