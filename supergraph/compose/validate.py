@@ -50,6 +50,7 @@ def validate_subgraph(subgraph: SubgraphModel, report: Report) -> None:
                     (subgraph.name,),
                     coordinate,
                 )
+    _check_auth_on_interfaces(subgraph, report)
     _check_externals(subgraph, used, report)
     _check_interface_keys(subgraph, report)
 
@@ -275,4 +276,26 @@ def _check_interface_keys(subgraph: SubgraphModel, report: Report) -> None:
                         f'"{interface.name}" is missing on implementation type "{model.name}".',
                         (subgraph.name,),
                         model.name,
+                    )
+
+
+_AUTHORIZATION = ("authenticated", "requiresScopes", "policy")
+
+
+def _check_auth_on_interfaces(subgraph: SubgraphModel, report: Report) -> None:
+    for model in subgraph.types.values():
+        if model.kind != INTERFACE and not model.interface_object:
+            continue
+        elements = [("type", model.name, model.applied)]
+        elements += [("field", f"{model.name}.{f.name}", f.applied) for f in model.fields.values()]
+        for word, coordinate, applied in elements:
+            for directive in applied:
+                name = directive.name.value
+                if name in _AUTHORIZATION:
+                    report.error(
+                        "AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE",
+                        f'[{subgraph.name}] Invalid use of @{name} on {word} "{coordinate}": '
+                        f"@{name} cannot be applied on interfaces, interface fields and interface objects",
+                        (subgraph.name,),
+                        coordinate,
                     )
