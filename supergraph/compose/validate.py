@@ -295,7 +295,8 @@ def _check_auth_on_interfaces(subgraph: SubgraphModel, report: Report) -> None:
                     report.error(
                         "AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE",
                         f'[{subgraph.name}] Invalid use of @{name} on {word} "{coordinate}": '
-                        f"@{name} cannot be applied on interfaces, interface fields and interface objects",
+                        f"@{name} cannot be applied on interfaces, interface fields and "
+                        "interface objects",
                         (subgraph.name,),
                         coordinate,
                     )
