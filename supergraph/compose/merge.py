@@ -167,6 +167,15 @@ def _merged_kinds(by_name: dict[str, Sources], report: Report) -> dict[str, str]
             del first_kind
             continue
         kinds[name] = next(iter(seen))
+        if all(model.extends_only for _, model in sources):
+            for subgraph, _ in sources:
+                report.error(
+                    "EXTENSION_WITH_NO_BASE",
+                    f'[{subgraph.name}] Type "{name}" is an extension type, but there is no type '
+                    f'definition for "{name}" in any subgraph.',
+                    (subgraph.name,),
+                    name,
+                )
         if any(model.interface_object for _, model in sources) and not any(
             model.kind == INTERFACE for _, model in sources
         ):

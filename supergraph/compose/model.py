@@ -80,6 +80,8 @@ class TypeModel:
     shareable: bool = False
     extension: bool = False
     interface_object: bool = False
+    # only `extend type` / @extends in this subgraph: some subgraph must define the base type
+    extends_only: bool = False
     applied: list[DirectiveNode] = field(default_factory=list)
 
     def is_entity(self) -> bool:

@@ -32,6 +32,7 @@ from .model import (
     INPUT_OBJECT,
     INTERFACE,
     OBJECT,
+    ROOT_TYPES,
     SCALAR,
     UNION,
     ArgumentModel,
@@ -170,6 +171,7 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
         if model.name == "Query":
             for field_name in FEDERATION_QUERY_FIELDS:
                 model.fields.pop(field_name, None)
+        model.extends_only = model.extension and model.name not in ROOT_TYPES
         if not links.fed2:
             # Federation 1 wrote `extend type` for entities owned elsewhere; Fed 2 has no owner
             model.extension = False

@@ -53,6 +53,16 @@ def validate_subgraph(subgraph: SubgraphModel, report: Report) -> None:
     _check_auth_on_interfaces(subgraph, report)
     _check_externals(subgraph, used, report)
     _check_interface_keys(subgraph, report)
+    if subgraph.fed2 and subgraph.version < (2, 3):
+        for model in subgraph.types.values():
+            if model.kind == INTERFACE and model.keys:
+                report.error(
+                    "KEY_UNSUPPORTED_ON_INTERFACE",
+                    f'[{subgraph.name}] Cannot use @key on interface "{model.name}": '
+                    "@key is not yet supported on interfaces",
+                    (subgraph.name,),
+                    model.name,
+                )
 
 
 def _check_key(
