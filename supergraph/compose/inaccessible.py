@@ -15,8 +15,24 @@ def _hidden(applied: list[DirectiveNode]) -> bool:
 
 
 def check_inaccessible(supergraph: Supergraph, report: Report) -> None:
+    """Record API-schema errors, each naming the subgraphs that define the element's type."""
     if "inaccessible" not in supergraph.features:
         return
+    found = Report()
+    _check(supergraph, found)
+    names = {graph: name for graph, name, _ in supergraph.graphs}
+    for error in found.errors:
+        type_name = (error.coordinate or "").split("(")[0].split(".")[0]
+        merged = supergraph.types.get(type_name)
+        graphs = list(dict.fromkeys(j.graph for j in merged.join_types)) if merged else []
+        subgraphs = tuple(names[g] for g in graphs if g in names)
+        listed = ", ".join(f'"{s}"' for s in subgraphs)
+        report.error(
+            error.code, f"{error.message} (in subgraphs {listed})", subgraphs, error.coordinate
+        )
+
+
+def _check(supergraph: Supergraph, report: Report) -> None:
     hidden_types = {name for name, t in supergraph.types.items() if _hidden(t.applied)}
     for name in ("Query",):
         if name in hidden_types:

@@ -9,7 +9,7 @@ import pytest
 
 from supergraph.compose import SubgraphDefinition, compose
 
-from .fixture_sets import load_set
+from .fixture_sets import failing_sets, load_set
 
 
 def _sdl(name: str) -> str:
@@ -196,3 +196,71 @@ def test_authorization_requirements_of_all_subgraphs_are_combined() -> None:
     sdl = _sdl("authorization_merge")
     assert 'v: Int @requiresScopes(scopes: [["a", "d"], ["b", "c", "d"]])' in sdl
     assert '@policy(policies: [["p1", "p2"]])' in sdl
+
+
+EXPECTED_CODES = {
+    "auth_on_interface": "AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE",
+    "empty_merged_enum_type": "EMPTY_MERGED_ENUM_TYPE",
+    "empty_merged_input_type": "EMPTY_MERGED_INPUT_TYPE",
+    "enum_value_mismatch": "ENUM_VALUE_MISMATCH",
+    "extension_with_no_base": "EXTENSION_WITH_NO_BASE",
+    "extension_with_no_base_fed1": "EXTENSION_WITH_NO_BASE",
+    "external_missing_on_base": "EXTERNAL_MISSING_ON_BASE",
+    "external_type_mismatch": "EXTERNAL_TYPE_MISMATCH",
+    "external_unused": "EXTERNAL_UNUSED",
+    "field_argument_default_mismatch": "FIELD_ARGUMENT_DEFAULT_MISMATCH",
+    "field_argument_type_mismatch": "FIELD_ARGUMENT_TYPE_MISMATCH",
+    "field_type_mismatch": "FIELD_TYPE_MISMATCH",
+    "input_field_default_mismatch": "INPUT_FIELD_DEFAULT_MISMATCH",
+    "interface_field_no_implem": "INTERFACE_FIELD_NO_IMPLEM",
+    "interface_key_not_on_implementation": "INTERFACE_KEY_NOT_ON_IMPLEMENTATION",
+    "interface_object_usage": "INTERFACE_OBJECT_USAGE_ERROR",
+    "invalid_field_sharing": "INVALID_FIELD_SHARING",
+    "invalid_graphql": "INVALID_GRAPHQL",
+    "invalid_graphql_duplicate_field": "INVALID_GRAPHQL",
+    "invalid_graphql_input_as_output": "INVALID_GRAPHQL",
+    "invalid_graphql_interface": "INVALID_GRAPHQL",
+    "invalid_shareable_usage": "INVALID_SHAREABLE_USAGE",
+    "key_fields_has_args": "KEY_FIELDS_HAS_ARGS",
+    "key_fields_select_invalid_type": "KEY_FIELDS_SELECT_INVALID_TYPE",
+    "key_invalid_fields": "KEY_INVALID_FIELDS",
+    "key_unsupported_on_interface": "KEY_UNSUPPORTED_ON_INTERFACE",
+    "no_queries": "NO_QUERIES",
+    "only_inaccessible_children": "ONLY_INACCESSIBLE_CHILDREN",
+    "override_collision": "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+    "override_from_self": "OVERRIDE_FROM_SELF_ERROR",
+    "override_label_invalid": "OVERRIDE_LABEL_INVALID",
+    "override_source_has_override": "OVERRIDE_SOURCE_HAS_OVERRIDE",
+    "provides_fields_missing_external": "PROVIDES_FIELDS_MISSING_EXTERNAL",
+    "provides_invalid_fields": "PROVIDES_INVALID_FIELDS",
+    "provides_on_non_object_field": "PROVIDES_ON_NON_OBJECT_FIELD",
+    "referenced_inaccessible": "REFERENCED_INACCESSIBLE",
+    "required_argument_missing": "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
+    "required_inaccessible": "REQUIRED_INACCESSIBLE",
+    "required_input_field_missing": "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
+    "requires_fields_missing_external": "REQUIRES_FIELDS_MISSING_EXTERNAL",
+    "requires_invalid_fields": "REQUIRES_INVALID_FIELDS",
+    "requires_unsupported_on_interface": "REQUIRES_UNSUPPORTED_ON_INTERFACE",
+    "root_query_used": "ROOT_QUERY_USED",
+    "satisfiability_error": "SATISFIABILITY_ERROR",
+    "shareable_extension_block": "INVALID_FIELD_SHARING",
+    "type_kind_mismatch": "TYPE_KIND_MISMATCH",
+    "unknown_directive": "INVALID_GRAPHQL",
+    "unknown_federation_version": "UNKNOWN_FEDERATION_LINK_VERSION",
+}
+
+
+def test_every_failing_fixture_set_has_an_expected_code() -> None:
+    assert {name.removeprefix("errors/") for name in failing_sets()} == set(EXPECTED_CODES)
+
+
+@pytest.mark.parametrize(("name", "code"), sorted(EXPECTED_CODES.items()))
+def test_failing_set_fails_with_its_code_and_names_a_subgraph(name: str, code: str) -> None:
+    result = compose(load_set(f"errors/{name}"))
+    assert result.supergraph_sdl is None
+    matching = [e for e in result.errors if e.code == code]
+    assert matching, [str(e) for e in result.errors]
+    for error in matching:
+        if code != "NO_QUERIES":
+            assert error.subgraphs, str(error)
+            assert any(s in error.message for s in error.subgraphs), str(error)
