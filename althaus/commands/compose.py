@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from core.config import Settings
+from core.config import ConfigError, Settings
 from core.security.internal_token import headers_for
 from core.security.principal import Principal
 from supergraph.compose import SubgraphDefinition, compose
@@ -28,6 +28,14 @@ CORE_SUBGRAPHS = ("users", "system", "analytics", "plugins")
     "Default: the core subgraphs users, system, analytics and plugins at their configured URLs.",
 )
 @click.option(
+    "--url",
+    "urls",
+    multiple=True,
+    metavar="NAME=URL",
+    help="The URL the gateway calls for a subgraph given as a file (default: its configured "
+    "SUBGRAPH_<NAME>_URL or core port). Repeatable.",
+)
+@click.option(
     "--out",
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -36,7 +44,9 @@ CORE_SUBGRAPHS = ("users", "system", "analytics", "plugins")
 @click.option(
     "--timeout", default=10.0, show_default=True, help="Seconds to wait for each subgraph's SDL."
 )
-def command(subgraphs: tuple[str, ...], out: Path | None, timeout: float) -> None:
+def command(
+    subgraphs: tuple[str, ...], urls: tuple[str, ...], out: Path | None, timeout: float
+) -> None:
     """Compose subgraph SDLs into a Federation 2 supergraph SDL (join spec).
 
     Exits 0 on success, 1 when composition fails (coded errors on stderr), 2 on bad arguments or an
@@ -69,8 +79,9 @@ def command(subgraphs: tuple[str, ...], out: Path | None, timeout: float) -> Non
         except SdlFetchError as exc:
             click.echo(f"althaus compose: [{exc.code}] {exc}", err=True)
             sys.exit(2)
+    routing = _pairs(urls, "--url")
     for name, where in targets.items():
-        url = where if name in remote else f"http://{name}.invalid/graphql"
+        url = where if name in remote else _file_url(name, routing, settings)
         definitions.append(SubgraphDefinition(name=name, url=url, sdl=sdls[name]))
     result = compose(definitions)
     for hint in result.hints:
@@ -93,12 +104,33 @@ def command(subgraphs: tuple[str, ...], out: Path | None, timeout: float) -> Non
 def _targets(subgraphs: tuple[str, ...], settings: Settings) -> dict[str, str]:
     if not subgraphs:
         return {name: settings.subgraph_url(name) for name in CORE_SUBGRAPHS}
-    targets: dict[str, str] = {}
-    for item in subgraphs:
-        name, sep, where = item.partition("=")
-        if not sep or not name.strip() or not where.strip():
-            raise click.UsageError(f"--subgraph {item!r}: expected NAME=URL or NAME=FILE")
-        if name in targets:
-            raise click.UsageError(f"--subgraph {name} given twice")
-        targets[name.strip()] = where.strip()
-    return targets
+    return _pairs(subgraphs, "--subgraph")
+
+
+def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            expected = "NAME=URL or NAME=FILE" if option == "--subgraph" else "NAME=URL"
+            raise click.UsageError(f"{option} {item!r}: expected {expected}")
+        if name in pairs:
+            raise click.UsageError(f"{option} {name} given twice")
+        pairs[name] = value
+    return pairs
+
+
+def _file_url(name: str, routing: dict[str, str], settings: Settings) -> str:
+    """Where the gateway will call a subgraph whose SDL came from a file."""
+    if name in routing:
+        return routing[name]
+    try:
+        return settings.subgraph_url(name)
+    except ConfigError:
+        click.echo(
+            f"warning: no URL for subgraph {name} (use --url {name}=URL or SUBGRAPH_"
+            f"{name.upper()}_URL); writing a placeholder",
+            err=True,
+        )
+        return f"http://{name}.invalid/graphql"

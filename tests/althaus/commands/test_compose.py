@@ -114,3 +114,16 @@ def test_compose_help_describes_options() -> None:
     result = CliRunner().invoke(command, ["--help"])
     assert result.exit_code == 0
     assert "--subgraph" in result.output and "--out" in result.output
+
+
+def test_compose_uses_url_option_for_file_subgraphs(tmp_path: Path) -> None:
+    folder = FIXTURES / "bench"
+    args = [a for p in sorted(folder.glob("*.graphql")) for a in ("--subgraph", f"{p.stem}={p}")]
+    args += ["--url", "reviews=http://reviews.internal:4000/graphql"]
+    result = CliRunner().invoke(command, args)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert (
+        'REVIEWS @join__graph(name: "reviews", url: "http://reviews.internal:4000/graphql")' in flat
+    )
+    assert "warning: no URL for subgraph accounts" in result.stderr
