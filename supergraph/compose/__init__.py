@@ -46,7 +46,23 @@ class CompositionResult:
 
 
 def compose(subgraphs: list[SubgraphDefinition]) -> CompositionResult:
-    """Compose `subgraphs` into a Federation 2 supergraph; deterministic for the same input."""
+    """Compose `subgraphs` into a Federation 2 supergraph; deterministic for the same input.
+
+    Never raises for bad input: every problem comes back in `errors`.
+    """
+    try:
+        return _compose(subgraphs)
+    except Exception as exc:  # a bug here must not take down the plugin engine or the gateway
+        error = CompositionError(
+            "COMPOSITION_INTERNAL_ERROR",
+            f"composition failed unexpectedly ({type(exc).__name__}: {exc}); please report it "
+            "with the subgraph SDLs",
+            tuple(s.name for s in subgraphs),
+        )
+        return CompositionResult(None, [error], [])
+
+
+def _compose(subgraphs: list[SubgraphDefinition]) -> CompositionResult:
     report = Report()
     ordered = sorted(subgraphs, key=lambda s: s.name)
     _check_names(ordered, report)
