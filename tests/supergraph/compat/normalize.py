@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from graphql import parse, print_ast
-from graphql.language import Node, Visitor, visit
+from graphql.language import Node, StringValueNode, Visitor, visit
 
 _SPEC_PREFIXES = ("join__", "link__")
 _SORTED = ("fields", "values", "interfaces", "types", "directives", "locations")
@@ -36,9 +37,25 @@ def _name(node: Node) -> str:
     return name.value if name is not None else print_ast(node)
 
 
+_FIELD_SET_ARGUMENTS = ("key", "requires", "provides")
+
+
+def _field_set(text: str) -> str:
+    """A field set in one spelling: `a{b}` and `a { b }` mean the same."""
+    try:
+        printed = print_ast(parse("{" + text + "}", no_location=True))
+    except Exception:
+        return text
+    return re.sub(r"\s*([{}])\s*", r" \1 ", re.sub(r"\s+", " ", printed)).strip()
+
+
 class _Normalizer(Visitor):
     def leave(self, node: Node, *_: object) -> Node:
         changes: dict[str, Any] = {}
+        if node.kind == "argument" and node.name.value in _FIELD_SET_ARGUMENTS:  # type: ignore[attr-defined]
+            value = node.value  # type: ignore[attr-defined]
+            if isinstance(value, StringValueNode):
+                return _replace(node, value=StringValueNode(value=_field_set(value.value)))
         name = getattr(getattr(node, "name", None), "value", "") or ""
         if node.kind == "directive" and node.arguments:  # type: ignore[attr-defined]
             changes["arguments"] = tuple(sorted(node.arguments, key=_name))  # type: ignore[attr-defined]
