@@ -26,55 +26,71 @@ def check_satisfiability(
     by_name = {s.name: s for s in subgraphs}
     overridden = _overridden(subgraphs)
     provided = _provided(subgraphs)
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[tuple[str, ...], str]] = set()
     reported: set[str] = set()
-    queue: deque[tuple[str, str, tuple[str, ...]]] = deque()
+    # A state is a supergraph path and every subgraph the gateway could be in there: a field
+    # is unsatisfiable only when no option reaches it (Apollo's rule), not when one fails.
+    queue: deque[tuple[tuple[str, ...], str, tuple[str, ...]]] = deque()
     for root in ("Query", "Mutation"):
-        # the gateway starts a root field in any subgraph that resolves it
+        starts: dict[str, list[str]] = {}
+        targets: dict[str, str] = {}
         for subgraph in subgraphs:
             model = subgraph.types.get(root)
             for field in model.fields.values() if model else ():
                 if not field.external:
-                    queue.append((subgraph.name, named_type(field.type), (field.name,)))
+                    starts.setdefault(field.name, []).append(subgraph.name)
+                    targets[field.name] = named_type(field.type)
+        for field_name, where in starts.items():
+            queue.append((tuple(sorted(where)), targets[field_name], (field_name,)))
     while queue:
-        subgraph_name, type_name, path = queue.popleft()
-        if (subgraph_name, type_name) in seen or len(path) > 30:
+        options, type_name, path = queue.popleft()
+        if (options, type_name) in seen or len(path) > 30:
             continue
-        seen.add((subgraph_name, type_name))
-        subgraph = by_name[subgraph_name]
-        local = subgraph.types.get(type_name)
+        seen.add((options, type_name))
         merged = supergraph.types.get(type_name)
-        if local is None or merged is None:
+        if merged is None:
             continue
-        if local.kind in (INTERFACE, UNION) or local.interface_object:
-            possible = (
-                local.members
-                if local.kind == UNION
-                else [
-                    t.name
-                    for t in subgraph.types.values()
-                    if type_name in t.interfaces and t.kind == OBJECT
-                ]
-            )
-            for name in possible:
-                queue.append((subgraph_name, name, path))
-            continue
-        if local.kind != OBJECT:
+        objects: list[SubgraphModel] = []
+        members: dict[str, set[str]] = {}
+        for name in options:
+            subgraph = by_name[name]
+            local = subgraph.types.get(type_name)
+            if local is None:
+                continue
+            if local.kind in (INTERFACE, UNION) or local.interface_object:
+                possible = (
+                    local.members
+                    if local.kind == UNION
+                    else [
+                        t.name
+                        for t in subgraph.types.values()
+                        if type_name in t.interfaces and t.kind == OBJECT
+                    ]
+                )
+                for member in possible:
+                    members.setdefault(member, set()).add(name)
+            elif local.kind == OBJECT:
+                objects.append(subgraph)
+        for member, holders in members.items():
+            queue.append((tuple(sorted(holders)), member, path))
+        if not objects:
             continue
         for field_name, merged_field in merged.fields.items():
             field_path = (*path, field_name)
             target = named_type(merged_field.type)
-            own = local.fields.get(field_name)
-            if own is not None and (
-                (not own.external or (type_name, field_name) in provided[subgraph_name])
-                and (type_name, field_name, subgraph_name) not in overridden
-            ):
-                queue.append((subgraph_name, target, field_path))
-                continue
-            jumps = _jumps(subgraphs, subgraph, type_name, field_name, overridden)
-            if jumps:
-                for other in jumps:
-                    queue.append((other.name, target, field_path))
+            reached: set[str] = set()
+            for subgraph in objects:
+                own = subgraph.types[type_name].fields.get(field_name)
+                if own is not None and (
+                    (not own.external or (type_name, field_name) in provided[subgraph.name])
+                    and (type_name, field_name, subgraph.name) not in overridden
+                ):
+                    reached.add(subgraph.name)
+                    continue
+                jumps = _jumps(subgraphs, subgraph, type_name, field_name, overridden)
+                reached.update(other.name for other in jumps)
+            if reached:
+                queue.append((tuple(sorted(reached)), target, field_path))
                 continue
             if merged_field.joins and all(j.graph is None for j in merged_field.joins):
                 continue  # added by an @interfaceObject: resolved through the interface's entity
@@ -84,8 +100,8 @@ def check_satisfiability(
             reported.add(coordinate)
             report.error(
                 "SATISFIABILITY_ERROR",
-                _message(subgraphs, subgraph, type_name, field_name, field_path),
-                (subgraph_name,),
+                _message(subgraphs, objects, type_name, field_name, field_path),
+                tuple(s.name for s in objects),
                 coordinate,
             )
 
@@ -165,7 +181,7 @@ def _provided(subgraphs: list[SubgraphModel]) -> dict[str, set[tuple[str, str]]]
 
 def _message(
     subgraphs: list[SubgraphModel],
-    current: SubgraphModel,
+    options: list[SubgraphModel],
     type_name: str,
     field_name: str,
     path: tuple[str, ...],
@@ -176,6 +192,18 @@ def _message(
     for depth in range(len(path) - 1, 0, -1):
         query += "  " * depth + "}\n"
     query += "}"
+    explained = "\n".join(
+        _reasons(subgraphs, current, type_name, field_name) for current in options
+    )
+    return (
+        f"The following supergraph API query:\n{query}\ncannot be satisfied by the subgraphs "
+        f"because:\n{explained}"
+    )
+
+
+def _reasons(
+    subgraphs: list[SubgraphModel], current: SubgraphModel, type_name: str, field_name: str
+) -> str:
     coordinate = f"{type_name}.{field_name}"
     reasons = [f'cannot find field "{coordinate}".']
     for other in subgraphs:
@@ -197,8 +225,4 @@ def _message(
                 f'"{current.name}".'
             )
     listed = "\n".join(f"  - {r}" for r in reasons)
-    return (
-        f"The following supergraph API query:\n{query}\ncannot be satisfied by the subgraphs "
-        "because:\n"
-        f'- from subgraph "{current.name}":\n{listed}'
-    )
+    return f'- from subgraph "{current.name}":\n{listed}'
