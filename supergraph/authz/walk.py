@@ -36,9 +36,15 @@ class RequirementSource(Protocol):
 
 
 def meets(requirement: Requirement | None, authenticated: bool, scopes: frozenset[str]) -> bool:
-    """`@authenticated`: any signed-in principal; `@requiresScopes`: OR of AND-lists of scopes."""
+    """`@authenticated`: any signed-in principal; `@requiresScopes`: OR of AND-lists of scopes.
+
+    `@policy` fails closed: the gateway has no policy evaluator, so no policy is ever granted
+    (as in Apollo Router without a coprocessor) and a field behind one is never served.
+    """
     if requirement is None:
         return True
+    if getattr(requirement, "policies", ()):
+        return False
     if requirement.authenticated and not authenticated:
         return False
     if requirement.scopes:
