@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ class Selected:
 
     parent: str
     field: str
+    depth: int = dataclasses.field(default=0, compare=False)  # 0: selected on the set's own type
 
 
 def parse_field_set(text: str) -> SelectionSetNode:
@@ -45,11 +47,11 @@ def parse_field_set(text: str) -> SelectionSetNode:
 
 def walk_field_set(subgraph: SubgraphModel, parent: TypeModel, text: str) -> list[Selected]:
     """Every field the set selects, checked to exist with the right shape; raises FieldSetError."""
-    return list(_walk(subgraph, parent, parse_field_set(text)))
+    return list(_walk(subgraph, parent, parse_field_set(text), 0))
 
 
 def _walk(
-    subgraph: SubgraphModel, parent: TypeModel, selection_set: SelectionSetNode
+    subgraph: SubgraphModel, parent: TypeModel, selection_set: SelectionSetNode, depth: int
 ) -> Iterator[Selected]:
     from .typing_rules import named_type
 
@@ -61,7 +63,7 @@ def _walk(
             target = subgraph.type(condition)
             if target is None:
                 raise FieldSetError("unknown", f'Unknown type "{condition}"')
-            yield from _walk(subgraph, target, selection.selection_set)
+            yield from _walk(subgraph, target, selection.selection_set, depth)
             continue
         if not isinstance(selection, FieldNode):
             raise FieldSetError("fragment", "named fragments are not allowed in field sets")
@@ -72,24 +74,24 @@ def _walk(
             )
         if name == "__typename":
             continue
-        field = parent.fields.get(name)
-        if field is None:
+        definition = parent.fields.get(name)
+        if definition is None:
             raise FieldSetError("unknown", f'Cannot query field "{name}" on type "{parent.name}"')
-        if selection.arguments or field.args:
+        if selection.arguments or definition.args:
             raise FieldSetError(
                 "args",
                 f"field {parent.name}.{name} cannot be included because it has arguments "
                 "(fields with argument are not allowed in @key)",
             )
-        yield Selected(parent.name, name)
-        target = subgraph.type(named_type(field.type))
+        yield Selected(parent.name, name, depth)
+        target = subgraph.type(named_type(definition.type))
         composite = target is not None and target.kind in ("OBJECT", "INTERFACE", "UNION")
         if selection.selection_set is not None:
             if not composite or target is None:
                 raise FieldSetError(
                     "leaf", f'Field "{name}" must not have a selection since type is a leaf'
                 )
-            yield from _walk(subgraph, target, selection.selection_set)
+            yield from _walk(subgraph, target, selection.selection_set, depth + 1)
         elif composite:
             raise FieldSetError(
                 "composite",

@@ -129,7 +129,7 @@ def _check_requires(
         return []
     if subgraph.fed2:
         for item in selected:
-            if item.parent == model.name and not model.fields[item.field].external:
+            if item.depth == 0 and not model.fields[item.field].external:
                 report.error(
                     "REQUIRES_FIELDS_MISSING_EXTERNAL",
                     f'{where}: field "{item.parent}.{item.field}" should not be part of a '
@@ -183,7 +183,7 @@ def _check_provides(
     if subgraph.fed2:
         for item in selected:
             parent = subgraph.types[item.parent]
-            if item.parent == target.name and not parent.fields[item.field].external:
+            if item.depth == 0 and not parent.fields[item.field].external:
                 report.error(
                     "PROVIDES_FIELDS_MISSING_EXTERNAL",
                     f'{where}: field "{item.parent}.{item.field}" should not be part of a '
