@@ -1,0 +1,56 @@
+"""Errors of the plugin engine, each with a stable code and a message an operator can act on."""
+
+from __future__ import annotations
+
+
+class PluginEngineError(Exception):
+    """Base of every error the plugin engine raises."""
+
+    code = "PLUGIN_ENGINE_ERROR"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PluginInputInvalid(PluginEngineError):
+    """The plugin handed to the engine is malformed (name, limits, migration files)."""
+
+    code = "PLUGIN_INPUT_INVALID"
+
+
+class PluginAlreadyInstalled(PluginEngineError):
+    code = "PLUGIN_ALREADY_INSTALLED"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"plugin {name!r} is already installed; uninstall it first or update it instead"
+        )
+        self.name = name
+
+
+class PluginNotInstalled(PluginEngineError):
+    code = "PLUGIN_NOT_INSTALLED"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"plugin {name!r} is not installed (no registry row, role or schema)")
+        self.name = name
+
+
+class PluginInstallFailed(PluginEngineError):
+    """One install step failed; everything the install had done was undone."""
+
+    code = "PLUGIN_INSTALL_FAILED"
+
+    def __init__(self, name: str, step: str, reason: str, *, filename: str | None = None) -> None:
+        super().__init__(f"installing plugin {name!r} failed while {step}: {reason}")
+        self.name = name
+        self.step = step
+        self.reason = reason
+        self.filename = filename
+
+
+class PluginUndoFailed(PluginEngineError):
+    """Undoing a failed install failed too: the named objects need an operator's attention."""
+
+    code = "PLUGIN_UNDO_FAILED"

@@ -1,0 +1,26 @@
+"""Turning a plugin's database login on (activate) or off (deactivate: data stays)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from subgraphs.plugins.engine import isolation
+from subgraphs.plugins.engine.errors import PluginNotInstalled
+from subgraphs.plugins.engine.identifiers import check_name
+
+
+async def set_login(admin_engine: AsyncEngine, name: str, enabled: bool) -> int:
+    """ALTER ROLE plugin_<name> LOGIN or NOLOGIN; disabling also ends its sessions.
+
+    Returns how many sessions were ended. Writes no audit row: the caller's activate or
+    deactivate mutation writes the one row for the whole change.
+    """
+    check_name(name)
+    async with admin_engine.begin() as connection:
+        if not await isolation.role_exists(connection, name):
+            raise PluginNotInstalled(name)
+        await isolation.set_role_login(connection, name, enabled)
+    if enabled:
+        return 0
+    async with admin_engine.connect() as connection:
+        return await isolation.terminate_backends(connection, name)
