@@ -82,6 +82,7 @@ class TypeModel:
     interface_object: bool = False
     # only `extend type` / @extends in this subgraph: some subgraph must define the base type
     extends_only: bool = False
+    extends_directive: bool = False  # marked @extends (rather than written `extend type`)
     applied: list[DirectiveNode] = field(default_factory=list)
 
     def is_entity(self) -> bool:

@@ -174,7 +174,8 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
         model.extends_only = model.extension and model.name not in ROOT_TYPES
         if not links.fed2:
             # Federation 1 wrote `extend type` for entities owned elsewhere; Fed 2 has no owner
-            model.extension = False
+            # (an explicit @extends stays an extension, as Apollo's upgrade keeps it)
+            model.extension = model.extends_directive
         subgraph.types[model.name] = model
     subgraph.composed = subgraph_definitions
     subgraph.composed_links = [
@@ -229,6 +230,7 @@ def _read_type(
             model.shareable = True
         elif canonical == "extends":
             model.extension = True
+            model.extends_directive = True
         elif canonical == "interfaceObject":
             model.interface_object = True
         elif canonical in CARRIED or canonical in links.composed:
