@@ -14,7 +14,7 @@ LINK = (
     '@link(url: "https://specs.apollo.dev/federation/v2.3",'
     ' import: ["@key", "@interfaceObject", "@shareable"])'
 )
-ACCOUNTS = {
+ACCOUNTS: dict[str, dict[str, Any]] = {
     "i1": {"__typename": "Admin", "id": "i1", "name": "Alice", "isMain": True},
     "i2": {"__typename": "Regular", "id": "i2", "name": "Bob", "isMain": None},
     "i3": {"__typename": "Admin", "id": "i3", "name": "Carol", "isMain": False},
