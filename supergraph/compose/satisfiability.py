@@ -113,18 +113,23 @@ def _jumps(
     field_name: str,
     overridden: set[tuple[str, str, str]],
 ) -> list[SubgraphModel]:
-    """Subgraphs resolving the field that entity jumps (one or several) reach from `current`."""
+    """Subgraphs resolving the field that entity jumps (one or several) reach from `current`.
+
+    A key can be used once every one of its fields is resolvable in some subgraph reached so far.
+    """
     reached = [current]
-    index = 0
-    while index < len(reached):
-        source = reached[index].types[type_name]
-        index += 1
+    available = _resolvable(current, type_name)
+    grew = True
+    while grew:
+        grew = False
         for other in subgraphs:
             model = other.types.get(type_name)
             if other in reached or model is None:
                 continue
-            if any(k.resolvable and _has_key_fields(source.fields, k.fields) for k in model.keys):
+            if any(k.resolvable and _has_key_fields(available, k.fields) for k in model.keys):
                 reached.append(other)
+                available |= _resolvable(other, type_name)
+                grew = True
     out = []
     for other in reached[1:]:
         field = other.types[type_name].fields.get(field_name)
@@ -137,7 +142,12 @@ def _jumps(
     return out
 
 
-def _has_key_fields(fields: Mapping[str, object], key: str) -> bool:
+def _resolvable(subgraph: SubgraphModel, type_name: str) -> set[str]:
+    model = subgraph.types[type_name]
+    return {name for name, field in model.fields.items() if not field.external}
+
+
+def _has_key_fields(fields: set[str] | Mapping[str, object], key: str) -> bool:
     try:
         selection = parse_field_set(key)
     except FieldSetError:
