@@ -1,0 +1,191 @@
+"""The storage quota: writes refused while over it, no way around it for the plugin, and
+lifted once space is freed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+import pytest_asyncio
+
+from core.resources import Resources
+from subgraphs.plugins.engine import (
+    Plugin,
+    enforce_quota,
+    install,
+    storage_used,
+    writes_blocked,
+)
+from tests.subgraphs.plugins.engine.conftest import (
+    Install,
+    connect_as,
+    make_plugin,
+    remove_if_present,
+)
+
+QUOTA_ERROR = "storage quota exceeded"
+GROW = "INSERT INTO notes (body) SELECT repeat(md5(g::text), 40) FROM generate_series(1, 400) g"
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def over_quota(
+    resources: Resources, database_url: str, secret: str
+) -> AsyncIterator[tuple[Plugin, int]]:
+    """A plugin that grew past its quota (given as the pair's second item) and is blocked."""
+    plugin = make_plugin("overquota")
+    try:
+        await install(resources.engine, database_url, plugin, secret=secret)
+        quota = await storage_used(resources.engine, plugin.name) + 16 * 1024
+        assert await enforce_quota(resources.engine, plugin.name, quota) is False
+        session = await connect_as(database_url, plugin.name, secret)
+        try:
+            await session.execute(GROW)
+        finally:
+            await session.close()
+        assert await enforce_quota(resources.engine, plugin.name, quota) is True
+        yield plugin, quota
+    finally:
+        await remove_if_present(resources, plugin.name)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def session(
+    over_quota: tuple[Plugin, int], database_url: str, secret: str
+) -> AsyncIterator[asyncpg.Connection]:
+    connection = await connect_as(database_url, over_quota[0].name, secret)
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+async def test_storage_used_grows_with_the_schemas_data(
+    resources: Resources, installed: Install, database_url: str, secret: str
+) -> None:
+    plugin = make_plugin("storage")
+    await installed(plugin)
+    before = await storage_used(resources.engine, plugin.name)
+    session = await connect_as(database_url, plugin.name, secret)
+    try:
+        await session.execute(GROW)
+        await session.execute("CREATE INDEX ON notes (body)")
+    finally:
+        await session.close()
+    after = await storage_used(resources.engine, plugin.name)
+    assert before > 0
+    assert after - before > 400 * 1280
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO notes (body) VALUES ('more')",
+        "UPDATE notes SET body = body",
+        "INSERT INTO notes (id, body) VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET body = 'y'",
+    ],
+)
+async def test_writes_over_quota_fail_with_a_clear_error(
+    session: asyncpg.Connection, statement: str
+) -> None:
+    with pytest.raises(asyncpg.PostgresError, match=QUOTA_ERROR):
+        await session.execute(statement)
+
+
+async def test_copy_into_a_table_over_quota_fails(session: asyncpg.Connection) -> None:
+    with pytest.raises(asyncpg.PostgresError, match=QUOTA_ERROR):
+        await session.copy_records_to_table("notes", records=[(10_000, "copied")])
+
+
+async def test_reads_still_work_over_quota(session: asyncpg.Connection) -> None:
+    assert await session.fetchval("SELECT count(*) FROM notes") == 401
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "GRANT INSERT, UPDATE ON notes TO CURRENT_USER",
+        "DROP TRIGGER althaus_storage_quota ON notes",
+        "ALTER TABLE notes DISABLE TRIGGER ALL",
+        "ALTER TABLE notes DISABLE TRIGGER althaus_storage_quota",
+        "CREATE TABLE fresh (body text)",
+        "CREATE TABLE copied AS SELECT * FROM notes",
+        "SELECT * INTO copied2 FROM notes",
+        "ALTER TABLE notes RENAME TO old_notes",
+        "CREATE OR REPLACE FUNCTION system.plugin_write_guard() RETURNS trigger"
+        " LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$",
+        "SET session_replication_role = replica",
+        "REVOKE althaus_plugin_over_quota FROM CURRENT_USER",
+        "ALTER EVENT TRIGGER althaus_plugin_ddl_guard DISABLE",
+        "SET ROLE althaus_plugin_over_quota",
+    ],
+)
+async def test_plugin_cannot_get_around_the_quota(
+    session: asyncpg.Connection, attempt: str
+) -> None:
+    try:
+        await session.execute(attempt)
+    except asyncpg.PostgresError:
+        pass  # refused, as it should be; either way writes must stay refused below
+    with pytest.raises(
+        asyncpg.PostgresError, match=f"{QUOTA_ERROR}|permission denied|does not exist"
+    ):
+        await session.execute("INSERT INTO notes (body) VALUES ('sneaked in')")
+    await session.execute("RESET ROLE")
+    with pytest.raises(asyncpg.PostgresError, match=QUOTA_ERROR):
+        await session.execute("INSERT INTO notes (body) VALUES ('sneaked in')")
+
+
+async def test_ddl_over_quota_is_refused_with_the_reason(session: asyncpg.Connection) -> None:
+    with pytest.raises(asyncpg.PostgresError, match=QUOTA_ERROR):
+        await session.execute("CREATE TABLE fresh (body text)")
+
+
+async def test_decoy_trigger_made_in_advance_does_not_stop_the_block(
+    resources: Resources, installed: Install, database_url: str, secret: str
+) -> None:
+    plugin = make_plugin("decoy")
+    await installed(plugin)
+    session = await connect_as(database_url, plugin.name, secret)
+    try:
+        await session.execute(
+            "CREATE FUNCTION allow() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN RETURN NULL; END $$;"
+            " CREATE TRIGGER althaus_storage_quota BEFORE INSERT OR UPDATE ON notes"
+            " FOR EACH STATEMENT EXECUTE FUNCTION allow()"
+        )
+        assert await enforce_quota(resources.engine, plugin.name, 1) is True
+        session = await _reconnect(session, database_url, plugin.name, secret)
+        with pytest.raises(asyncpg.PostgresError, match=QUOTA_ERROR):
+            await session.execute("INSERT INTO notes (body) VALUES ('x')")
+    finally:
+        await session.close()
+
+
+async def test_freeing_space_lifts_the_block(
+    resources: Resources, installed: Install, database_url: str, secret: str
+) -> None:
+    plugin = make_plugin("freeing")
+    await installed(plugin)
+    quota = await storage_used(resources.engine, plugin.name) + 16 * 1024
+    session = await connect_as(database_url, plugin.name, secret)
+    try:
+        await session.execute(GROW)
+        assert await enforce_quota(resources.engine, plugin.name, quota) is True
+        session = await _reconnect(session, database_url, plugin.name, secret)
+        await session.execute("TRUNCATE notes")
+        assert await enforce_quota(resources.engine, plugin.name, quota) is False
+        assert await writes_blocked(resources.engine, plugin.name) is False
+        await session.execute("INSERT INTO notes (body) VALUES ('room again')")
+        await session.execute("CREATE TABLE fresh (body text)")
+        assert await session.fetchval("SELECT count(*) FROM notes") == 1
+    finally:
+        await session.close()
+
+
+async def _reconnect(
+    session: asyncpg.Connection, database_url: str, name: str, secret: str
+) -> asyncpg.Connection:
+    """Going over quota ends the plugin's sessions (writes in flight must not finish)."""
+    session.terminate()
+    return await connect_as(database_url, name, secret)
