@@ -35,6 +35,8 @@ class Limits:
     storage_mb: int = 100
     connections: int = 5
     task_cpu_seconds: int = 60
+    idle_in_transaction_timeout_ms: int = 5000  # absent from a manifest: its statement timeout
+    temp_file_limit_mb: int = 64
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,11 @@ def manifest_from_data(data: Any, *, name: str = MANIFEST_FILE) -> Manifest:
     problems = manifest_problems(data)
     if problems:
         raise ManifestInvalidError(problems, name)
-    limits = Limits(**data.get("limits", {}))
+    limits_data = dict(data.get("limits", {}))
+    limits_data.setdefault(
+        "idle_in_transaction_timeout_ms", limits_data.get("statement_timeout_ms", 5000)
+    )
+    limits = Limits(**limits_data)
     tasks = tuple(Task(**task) for task in data.get("tasks", []))
     return Manifest(
         name=data["name"],
@@ -249,7 +255,8 @@ def _message(error: ValidationError) -> str:
     if kind == "const":
         return f"must be {value!r}"
     if kind == "pattern":
-        return f"{error.instance!r} does not match {value}"
+        schema: Any = error.schema
+        return f"{error.instance!r}: {schema.get('x-pattern-message') or f'must match {value}'}"
     if kind == "minLength":
         return "must not be empty" if value == 1 else f"must be at least {value} characters"
     if kind == "maxLength":

@@ -1,0 +1,238 @@
+"""`althaus plugin`: make, sign, check and trust plugin packages (install and friends join later).
+
+Each subcommand is small: the work lives in `subgraphs.plugins.package`. Exit codes: 0 done,
+1 refused or failed (one line saying why, with the refusal's code), 2 usage or configuration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import click
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from althaus.platform import CommandFailedError, run_database_task
+from core.config import Settings
+from core.db import create_engine
+from core.embedded import resolve
+from core.version import PLATFORM_VERSION
+from subgraphs.plugins.package import (
+    PluginPackageError,
+    VerifiedPlugin,
+    pack_plugin,
+    verify_archive,
+)
+from subgraphs.plugins.package import trust as trust_store
+from subgraphs.plugins.package.keys import (
+    Publisher,
+    read_private_key,
+    read_public_key,
+    write_key_pair,
+)
+from subgraphs.plugins.package.scaffold import scaffold
+
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def refusals() -> Iterator[None]:
+    """A refused package or key becomes one line and exit code 1 (`CODE: why`)."""
+    try:
+        yield
+    except PluginPackageError as exc:
+        raise CommandFailedError(f"{exc.code}: {exc}") from None
+
+
+def command_settings() -> Settings:
+    """Settings for plugin commands: the database only (embedded in development)."""
+    return resolve(Settings.from_env(), redis=False, keys=False)
+
+
+@click.group()
+def command() -> None:
+    """Build, sign, install and manage plugins."""
+
+
+@command.command("new")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to create the plugin folder in.",
+)
+def new(name: str, parent: Path) -> None:
+    """Scaffold a working plugin NAME (manifest, migration, package, test) in DIR/NAME."""
+    with refusals():
+        root = scaffold(name, parent)
+    click.echo(f"Created {root}/ (plugin.yaml, migrations/, {name}/, tests/).")
+    click.echo(f"Next: althaus plugin pack {root} --key publisher.key")
+
+
+@command.command("keygen")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("publisher.key"),
+    show_default=True,
+    help="Private key file (PEM, mode 0600); the public key goes beside it as .pub.",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing key files.")
+def keygen(out: Path, force: bool) -> None:
+    """Make an Ed25519 publisher key pair for signing plugin packages."""
+    with refusals():
+        public_path, _ = write_key_pair(out, overwrite=force)
+    click.echo(f"Wrote {out} (private: keep it secret) and {public_path} (public: share it).")
+
+
+@command.command("pack")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Publisher private key to sign with (from `althaus plugin keygen`).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archive to write  [default: NAME-VERSION.althaus].",
+)
+@click.option("--unsigned", is_flag=True, help="Pack without signing (development only).")
+def pack(directory: Path, key: Path | None, out: Path | None, unsigned: bool) -> None:
+    """Validate the plugin in DIRECTORY and write one signed .althaus archive."""
+    if (key is None) == (not unsigned):
+        raise click.UsageError("give --key FILE to sign the package, or --unsigned")
+    with refusals():
+        private_key = read_private_key(key) if key is not None else None
+        packed = pack_plugin(directory, private_key)
+    target = out or Path(packed.default_filename)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(packed.archive)
+    os.replace(partial, target)
+    signer = f"signed by {packed.publisher[:16]}" if packed.publisher else "UNSIGNED"
+    click.echo(
+        f"Packed {packed.manifest.name} {packed.manifest.version} -> {target}"
+        f" ({len(packed.files)} files, {signer}, sha256 {packed.checksum})"
+    )
+
+
+@command.command("verify")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--allow-unsigned",
+    is_flag=True,
+    help="Accept a package with no signature (only when ALTHAUS_ENV=development).",
+)
+def verify(archive: Path, allow_unsigned: bool) -> None:
+    """Check ARCHIVE as an install would, writing nothing: size, paths, checksums,
+    signature by a trusted key, manifest, platform range."""
+    settings = command_settings()
+    if allow_unsigned and not settings.is_development:
+        raise click.UsageError("--allow-unsigned is accepted only when ALTHAUS_ENV=development")
+    assert settings.database_url is not None
+    trusted = run_database_task(_trusted_keys(settings.database_url), settings.database_url)
+    with refusals():
+        verified = verify_archive(archive, trusted, allow_unsigned=allow_unsigned)
+    if verified.signature is None:
+        click.secho("WARNING: this package is UNSIGNED; nobody vouches for it.", err=True, fg="red")
+    click.echo(describe(verified))
+
+
+def describe(verified: VerifiedPlugin) -> str:
+    """What `verify` prints about a package that passed."""
+    manifest = verified.manifest
+    if verified.publisher is not None:
+        signer = f"{verified.publisher.name} ({verified.publisher.fingerprint[:16]})"
+    else:
+        signer = "nobody (unsigned)"
+    return "\n".join(
+        [
+            f"OK {manifest.name} {manifest.version}: {manifest.display_name}, by {manifest.author}",
+            f"  signed by     {signer}",
+            f"  sha256        {verified.checksum}",
+            f"  platform      {manifest.platform} (this platform is {PLATFORM_VERSION})",
+            f"  capabilities  {', '.join(manifest.capabilities) or 'none'}",
+            f"  files         {len(verified.files)}, migrations {len(verified.migrations)}",
+        ]
+    )
+
+
+@command.group("trust")
+def trust() -> None:
+    """Manage the publisher keys whose packages this platform accepts."""
+
+
+@trust.command("add")
+@click.argument("public_key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--name", help="A name for the publisher  [default: the file's name].")
+def trust_add(public_key: Path, name: str | None) -> None:
+    """Trust the publisher key in PUBLIC_KEY (a .pub file from `althaus plugin keygen`)."""
+    with refusals():
+        key = read_public_key(public_key)
+    settings = command_settings()
+    url = settings.database_url
+    assert url is not None
+    label = name or public_key.stem
+    with refusals():
+        added = run_database_task(
+            _with_engine(url, lambda engine: trust_store.add_publisher(engine, key, label)), url
+        )
+    click.echo(f"Trusted {added.name} (fingerprint {added.fingerprint[:16]}).")
+
+
+@trust.command("list")
+def trust_list() -> None:
+    """List the trusted publisher keys (the bundled plugins' key is always trusted)."""
+    settings = command_settings()
+    url = settings.database_url
+    assert url is not None
+    publishers = run_database_task(_with_engine(url, _list), url)
+    for publisher in publishers:
+        added = "built in" if publisher.bundled else f"added {publisher.added_at:%Y-%m-%d %H:%M}"
+        click.echo(f"{publisher.fingerprint[:16]}  {publisher.name}  ({added})")
+
+
+@trust.command("remove")
+@click.argument("fingerprint_or_name")
+def trust_remove(fingerprint_or_name: str) -> None:
+    """Stop trusting a publisher, by fingerprint (8+ leading characters) or name."""
+    settings = command_settings()
+    url = settings.database_url
+    assert url is not None
+    with refusals():
+        removed = run_database_task(
+            _with_engine(
+                url, lambda engine: trust_store.remove_publisher(engine, fingerprint_or_name)
+            ),
+            url,
+        )
+    click.echo(f"No longer trusting {removed.name} (fingerprint {removed.fingerprint[:16]}).")
+
+
+async def _with_engine(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Run `work` with a one-connection engine, disposed afterwards (one command, one use)."""
+    engine = create_engine(url, pool_size=1, max_overflow=0)
+    try:
+        return await work(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _list(engine: AsyncEngine) -> list[trust_store.TrustedPublisher]:
+    async with engine.connect() as connection:
+        return await trust_store.list_publishers(connection)
+
+
+async def _trusted_keys(url: str) -> list[Publisher]:
+    return await _with_engine(url, _keys)
+
+
+async def _keys(engine: AsyncEngine) -> list[Publisher]:
+    async with engine.connect() as connection:
+        return await trust_store.trusted_keys(connection)

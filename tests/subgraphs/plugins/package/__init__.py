@@ -1,0 +1,1 @@
+"""Tests of plugin packages: manifest, archive, pack, verify, trust."""
