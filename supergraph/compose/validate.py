@@ -51,6 +51,15 @@ def validate_subgraph(subgraph: SubgraphModel, report: Report) -> None:
                     coordinate,
                 )
     _check_auth_on_interfaces(subgraph, report)
+    for model in subgraph.types.values():
+        if model.interface_object and not model.keys:
+            report.error(
+                "INTERFACE_OBJECT_USAGE_ERROR",
+                f"[{subgraph.name}] The @interfaceObject directive can only be applied to entity "
+                f'types but type "{model.name}" has no @key in this subgraph.',
+                (subgraph.name,),
+                model.name,
+            )
     _check_externals(subgraph, used, report)
     _check_interface_keys(subgraph, report)
     if subgraph.fed2 and subgraph.version < (2, 3):

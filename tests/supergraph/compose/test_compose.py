@@ -215,6 +215,7 @@ EXPECTED_CODES = {
     "interface_field_no_implem": "INTERFACE_FIELD_NO_IMPLEM",
     "interface_key_not_on_implementation": "INTERFACE_KEY_NOT_ON_IMPLEMENTATION",
     "interface_object_usage": "INTERFACE_OBJECT_USAGE_ERROR",
+    "interface_object_without_key": "INTERFACE_OBJECT_USAGE_ERROR",
     "invalid_field_sharing": "INVALID_FIELD_SHARING",
     "invalid_graphql": "INVALID_GRAPHQL",
     "invalid_graphql_duplicate_field": "INVALID_GRAPHQL",
