@@ -21,6 +21,7 @@ from supergraph.plan.position import (
     Provided,
     internal_selections,
     keys_of,
+    provided_field,
     provided_tree,
     restrict,
     selected_leaf,
@@ -130,9 +131,13 @@ class GroupBuilder:
     def _cheapest(self, candidates: list[str], type_name: str, f: NField) -> str:
         return min(candidates, key=lambda g: self._misses(g, type_name, f, 3))
 
-    def _misses(self, graph: str, type_name: str, f: NField, depth: int) -> int:
-        """How many fields under `f` the subgraph cannot resolve itself (a cost estimate)."""
-        if not self.index.resolvable(graph, type_name, f.name):
+    def _misses(
+        self, graph: str, type_name: str, f: NField, depth: int, provided: Provided | None = None
+    ) -> int:
+        """How many fields under `f` the subgraph cannot resolve itself (a cost estimate);
+        fields its `@provides` give count as resolved."""
+        given = provided_field(provided, type_name, f.name, self.index.applies)
+        if given is None and not self.index.resolvable(graph, type_name, f.name):
             return 1
         if depth == 0 or not f.selections:
             return 0
@@ -140,15 +145,27 @@ class GroupBuilder:
         fi = info.fields.get(f.name) if info is not None else None
         if fi is None:
             return 0
+        if given is None:
+            source = self.index.source(graph, type_name, f.name)
+            if source is not None and source.provides is not None:
+                given = provided_tree(source.provides)
         child = fi.named_type
-        fields = collect(f.selections, lambda c: self.index.applies(c, child))
-        return sum(self._misses(graph, child, sub, depth - 1) for sub in fields)
+        child_info = self.index.types.get(child)
+        runtimes: tuple[str, ...] = (child,)
+        if child_info is not None and child_info.kind in ("interface", "union"):
+            runtimes = self.index.possible_types(child, graph) or (child,)
+        total = 0
+        for runtime in runtimes:
+            for sub in collect(f.selections, lambda c, r=runtime: self.index.applies(c, r)):  # type: ignore[misc]
+                if sub.name != "__typename":
+                    total += self._misses(graph, runtime, sub, depth - 1, given)
+        return total
 
     # ------------------------------------------------------------ positions
 
     def local(self, pos: Position, type_name: str, name: str) -> bool:
         """Whether the position's subgraph gives the field without an entity call."""
-        if pos.provided is not None and name in pos.provided:
+        if provided_field(pos.provided, type_name, name, self.index.applies) is not None:
             return True
         service = pos.group.service
         if not self.index.resolvable(service, type_name, name):
@@ -169,10 +186,8 @@ class GroupBuilder:
         if not composite or entry.sub is None:
             return
         path = pos.path + (f.key,) + ("@",) * (len(fi.nullability) - 1)
-        provided: Provided | None = None
-        if pos.provided is not None and f.name in pos.provided:
-            provided = pos.provided[f.name]
-        else:
+        provided = provided_field(pos.provided, type_name, f.name, self.index.applies)
+        if provided is None:
             source = self.index.source(pos.group.service, type_name, f.name)
             if source is not None and source.provides is not None:
                 provided = provided_tree(source.provides)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from graphql.language import FieldNode, InlineFragmentNode, SelectionSetNode
@@ -33,16 +34,53 @@ class Position:
         return f"{name}__internal"
 
 
+_ON = "... on "
+
+
 def provided_tree(selection_set: SelectionSetNode) -> Provided:
+    """A `@provides` selection as a tree of field names; a fragment with a type condition stays a
+    branch of its own (`"... on Book"`), so it provides its fields only to objects of that type."""
     out: Provided = {}
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             sub = provided_tree(selection.selection_set) if selection.selection_set else {}
-            out.setdefault(selection.name.value, {}).update(sub)
+            _merge(out.setdefault(selection.name.value, {}), sub)
         elif isinstance(selection, InlineFragmentNode):
-            for name, sub in provided_tree(selection.selection_set).items():
-                out.setdefault(name, {}).update(sub)
+            sub = provided_tree(selection.selection_set)
+            if selection.type_condition is None:
+                _merge(out, sub)
+            else:
+                _merge(out.setdefault(_ON + selection.type_condition.name.value, {}), sub)
     return out
+
+
+def _merge(into: Provided, other: Provided) -> None:
+    for name, sub in other.items():
+        _merge(into.setdefault(name, {}), sub)
+
+
+def provided_field(
+    provided: Provided | None,
+    type_name: str,
+    name: str,
+    applies: Callable[[str | None, str], bool],
+) -> Provided | None:
+    """What `provided` gives of field `name` on objects of `type_name`, or None if nothing."""
+    if provided is None:
+        return None
+    found: Provided | None = None
+    direct = provided.get(name)
+    if direct is not None:
+        found = {}
+        _merge(found, direct)
+    for key, branch in provided.items():
+        if key.startswith(_ON) and applies(key[len(_ON) :], type_name):
+            inner = provided_field(branch, type_name, name, applies)
+            if inner is not None:
+                if found is None:
+                    found = {}
+                _merge(found, inner)
+    return found
 
 
 def internal_selections(selection_set: SelectionSetNode) -> list[NSelection]:
