@@ -10,15 +10,10 @@ import contextlib
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from althaus.platform import CommandFailedError, run_database_task
-from core.config import Settings
-from core.db import create_engine
-from core.embedded import resolve
 from core.version import PLATFORM_VERSION
 from subgraphs.plugins.package import (
     PluginPackageError,
@@ -26,7 +21,6 @@ from subgraphs.plugins.package import (
     pack_plugin,
     verify_archive,
 )
-from subgraphs.plugins.package import trust as trust_store
 from subgraphs.plugins.package.keys import (
     Publisher,
     read_private_key,
@@ -34,6 +28,15 @@ from subgraphs.plugins.package.keys import (
     write_key_pair,
 )
 from subgraphs.plugins.package.scaffold import scaffold
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from core.config import Settings
+    from subgraphs.plugins.package.trust import TrustedPublisher
+
+# The database stack (SQLAlchemy, the platform wiring) is imported only by the commands that
+# use it, so `new`, `keygen` and `pack` start quickly.
 
 T = TypeVar("T")
 
@@ -44,12 +47,27 @@ def refusals() -> Iterator[None]:
     try:
         yield
     except PluginPackageError as exc:
+        from althaus.platform import CommandFailedError
+
         raise CommandFailedError(f"{exc.code}: {exc}") from None
 
 
 def command_settings() -> Settings:
     """Settings for plugin commands: the database only (embedded in development)."""
+    from core.config import Settings
+    from core.embedded import resolve
+
     return resolve(Settings.from_env(), redis=False, keys=False)
+
+
+def run_on_database(work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Run `work` with a one-connection engine on the configured database; its connection
+    and schema problems become one line (exit 1), as in every database command."""
+    from althaus.platform import run_database_task
+
+    url = command_settings().database_url
+    assert url is not None
+    return run_database_task(_with_engine(url, work), url)
 
 
 @click.group()
@@ -135,8 +153,7 @@ def verify(archive: Path, allow_unsigned: bool) -> None:
     settings = command_settings()
     if allow_unsigned and not settings.is_development:
         raise click.UsageError("--allow-unsigned is accepted only when ALTHAUS_ENV=development")
-    assert settings.database_url is not None
-    trusted = run_database_task(_trusted_keys(settings.database_url), settings.database_url)
+    trusted = run_on_database(_keys)
     with refusals():
         verified = verify_archive(archive, trusted, allow_unsigned=allow_unsigned)
     if verified.signature is None:
@@ -175,24 +192,18 @@ def trust_add(public_key: Path, name: str | None) -> None:
     """Trust the publisher key in PUBLIC_KEY (a .pub file from `althaus plugin keygen`)."""
     with refusals():
         key = read_public_key(public_key)
-    settings = command_settings()
-    url = settings.database_url
-    assert url is not None
+    from subgraphs.plugins.package.trust import add_publisher
+
     label = name or public_key.stem
     with refusals():
-        added = run_database_task(
-            _with_engine(url, lambda engine: trust_store.add_publisher(engine, key, label)), url
-        )
+        added = run_on_database(lambda engine: add_publisher(engine, key, label))
     click.echo(f"Trusted {added.name} (fingerprint {added.fingerprint[:16]}).")
 
 
 @trust.command("list")
 def trust_list() -> None:
     """List the trusted publisher keys (the bundled plugins' key is always trusted)."""
-    settings = command_settings()
-    url = settings.database_url
-    assert url is not None
-    publishers = run_database_task(_with_engine(url, _list), url)
+    publishers = run_on_database(_list)
     for publisher in publishers:
         added = "built in" if publisher.bundled else f"added {publisher.added_at:%Y-%m-%d %H:%M}"
         click.echo(f"{publisher.fingerprint[:16]}  {publisher.name}  ({added})")
@@ -202,21 +213,17 @@ def trust_list() -> None:
 @click.argument("fingerprint_or_name")
 def trust_remove(fingerprint_or_name: str) -> None:
     """Stop trusting a publisher, by fingerprint (8+ leading characters) or name."""
-    settings = command_settings()
-    url = settings.database_url
-    assert url is not None
+    from subgraphs.plugins.package.trust import remove_publisher
+
     with refusals():
-        removed = run_database_task(
-            _with_engine(
-                url, lambda engine: trust_store.remove_publisher(engine, fingerprint_or_name)
-            ),
-            url,
-        )
+        removed = run_on_database(lambda engine: remove_publisher(engine, fingerprint_or_name))
     click.echo(f"No longer trusting {removed.name} (fingerprint {removed.fingerprint[:16]}).")
 
 
 async def _with_engine(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     """Run `work` with a one-connection engine, disposed afterwards (one command, one use)."""
+    from core.db import create_engine
+
     engine = create_engine(url, pool_size=1, max_overflow=0)
     try:
         return await work(engine)
@@ -224,15 +231,15 @@ async def _with_engine(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) ->
         await engine.dispose()
 
 
-async def _list(engine: AsyncEngine) -> list[trust_store.TrustedPublisher]:
+async def _list(engine: AsyncEngine) -> list[TrustedPublisher]:
+    from subgraphs.plugins.package.trust import list_publishers
+
     async with engine.connect() as connection:
-        return await trust_store.list_publishers(connection)
-
-
-async def _trusted_keys(url: str) -> list[Publisher]:
-    return await _with_engine(url, _keys)
+        return await list_publishers(connection)
 
 
 async def _keys(engine: AsyncEngine) -> list[Publisher]:
+    from subgraphs.plugins.package.trust import trusted_keys
+
     async with engine.connect() as connection:
-        return await trust_store.trusted_keys(connection)
+        return await trusted_keys(connection)

@@ -113,7 +113,7 @@ def test_an_invalid_manifest_is_refused_before_packing(plugin_dir: Path) -> None
 
 
 def test_a_folder_without_a_manifest_is_not_a_plugin(tmp_path: Path) -> None:
-    with pytest.raises(LayoutInvalidError, match="has no plugin.yaml"):
+    with pytest.raises(LayoutInvalidError, match=r"has no plugin\.yaml"):
         pack_plugin(tmp_path, None)
 
 
