@@ -81,6 +81,7 @@ async def install(
         password = role_password(secret, name)
         async with admin_engine.begin() as connection:
             report(step)
+            await isolation.lock_catalog(connection)
             await isolation.create_role(connection, name, password, plugin.limits)
             step = "creating schema"
             report(step)
@@ -237,6 +238,7 @@ async def _undo(admin_engine: AsyncEngine, name: str, done: _Done) -> None:
         async with admin_engine.connect() as connection:
             await isolation.terminate_backends(connection, name)
     async with admin_engine.begin() as connection:
+        await isolation.lock_catalog(connection)
         if done.migrations:
             await connection.execute(
                 text(

@@ -19,7 +19,7 @@ from subgraphs.plugins.engine.identifiers import (
 )
 from subgraphs.plugins.engine.plugin import Limits
 
-GUARD_LOCK_KEY = 0x506C_7547_7264  # pg_advisory_xact_lock key ("PluGrd") for guard DDL
+CATALOG_LOCK_KEY = 0x506C_7547_7264  # pg_advisory_xact_lock key ("PluGrd")
 DDL_GUARD_FUNCTION = "system.plugin_ddl_guard"
 WRITE_GUARD_FUNCTION = "system.plugin_write_guard"
 DDL_GUARD_TRIGGER = "althaus_plugin_ddl_guard"
@@ -35,6 +35,13 @@ _LARGE_OBJECT_CREATORS = (
     "lo_import(text)",
     "lo_import(text, oid)",
 )
+
+
+async def lock_catalog(connection: AsyncConnection) -> None:
+    """Serialize the engine's role, grant and guard changes for the rest of the transaction:
+    two of them updating the same catalog row at once would fail ("tuple concurrently
+    updated") rather than wait."""
+    await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CATALOG_LOCK_KEY})
 
 
 async def create_role(
@@ -93,7 +100,7 @@ async def ensure_guards(connection: AsyncConnection) -> None:
     trigger belong to this database. Both functions pin `search_path` so a plugin cannot shadow
     what they call.
     """
-    await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": GUARD_LOCK_KEY})
+    await lock_catalog(connection)
     marker = quote_literal(OVER_QUOTA_ROLE)
     await connection.exec_driver_sql(
         "DO $guard$ BEGIN"
@@ -138,6 +145,25 @@ async def ensure_guards(connection: AsyncConnection) -> None:
             f"CREATE EVENT TRIGGER {DDL_GUARD_TRIGGER} ON ddl_command_start"
             f" EXECUTE FUNCTION {DDL_GUARD_FUNCTION}()"
         )
+
+
+async def guards_present(connection: AsyncConnection) -> bool:
+    """Whether this database has the quota guards (the event trigger and both functions)."""
+    found = await connection.execute(
+        text(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger WHERE evtname = :trigger"
+            " AND evtenabled <> 'D')"
+            " AND to_regproc(:ddl) IS NOT NULL AND to_regproc(:write) IS NOT NULL"
+            " AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = :marker)"
+        ),
+        {
+            "trigger": DDL_GUARD_TRIGGER,
+            "ddl": DDL_GUARD_FUNCTION,
+            "write": WRITE_GUARD_FUNCTION,
+            "marker": OVER_QUOTA_ROLE,
+        },
+    )
+    return bool(found.scalar_one())
 
 
 async def terminate_backends(connection: AsyncConnection, name: str) -> int:

@@ -18,10 +18,11 @@ DELETE, TRUNCATE, DROP TABLE and VACUUM stay allowed, so the plugin can free spa
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from subgraphs.plugins.engine import isolation
+from subgraphs.plugins.engine.errors import PluginNotInstalled
 from subgraphs.plugins.engine.identifiers import OVER_QUOTA_ROLE, quote_ident, role_name
 
 WRITE_GUARD_TRIGGER = "althaus_storage_quota"
@@ -31,16 +32,22 @@ _USED = text(
     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
     " WHERE n.nspname = :schema AND c.relkind IN ('r', 'm', 'S')"
 )
-_TABLES = text(
+# Tables (partitioned ones too: statement triggers are not inherited) lacking our guard; a
+# trigger of the guard's name calling anything else is a decoy and does not count.
+_UNGUARDED_TABLES = text(
     "SELECT c.relname FROM pg_catalog.pg_class c"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE n.nspname = :schema AND c.relkind IN ('r', 'p') ORDER BY c.relname"
+    " WHERE n.nspname = :schema AND c.relkind IN ('r', 'p') AND NOT EXISTS ("
+    "  SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = :trigger"
+    "  AND t.tgfoid = CAST(:function AS regproc) AND t.tgenabled <> 'D')"
+    " ORDER BY c.relname"
 )
 _GUARDED_TABLES = text(
     "SELECT c.relname FROM pg_catalog.pg_trigger t"
     " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE n.nspname = :schema AND t.tgname = :trigger ORDER BY c.relname"
+    " WHERE n.nspname = :schema AND t.tgname = :trigger"
+    " ORDER BY c.relname"
 )
 _BLOCKED = text(
     "SELECT 1 FROM pg_catalog.pg_auth_members m"
@@ -66,58 +73,78 @@ async def writes_blocked(admin_engine: AsyncEngine, name: str) -> bool:
 
 async def enforce_quota(admin_engine: AsyncEngine, name: str, quota_bytes: int) -> bool:
     """Block the plugin's writes while its schema is over `quota_bytes`, lift the block once it
-    is not. Returns True when the plugin is over quota (writes refused) after the call."""
-    over = await storage_used(admin_engine, name) > quota_bytes
-    async with admin_engine.begin() as connection:
-        await isolation.ensure_guards(connection)
+    is not. Returns True when the plugin is over quota (writes refused) after the call.
+
+    Meant to run every few seconds: when nothing changes it only reads the catalog.
+    """
+    schema = role_name(name)
+    async with admin_engine.connect() as connection:
+        if not await isolation.role_exists(connection, name):
+            raise PluginNotInstalled(name)
+        over = int((await connection.execute(_USED, {"schema": schema})).scalar_one()) > (
+            quota_bytes
+        )
+        blocked = await _blocked(connection, name)
+        guarded = await _tables(connection, _GUARDED_TABLES, name)
+        unguarded = await _tables(connection, _UNGUARDED_TABLES, name)
+        guards_ready = await isolation.guards_present(connection)
     if over:
-        await _block(admin_engine, name)
-    else:
+        if not guards_ready:
+            async with admin_engine.begin() as connection:
+                await isolation.ensure_guards(connection)
+        if not blocked or unguarded:
+            await _block(admin_engine, name, newly=not blocked)
+    elif blocked or guarded:
         await _unblock(admin_engine, name)
     return over
 
 
-async def _block(admin_engine: AsyncEngine, name: str) -> None:
+async def _block(admin_engine: AsyncEngine, name: str, *, newly: bool) -> None:
     role = quote_ident(role_name(name))
-    marker = quote_ident(OVER_QUOTA_ROLE)
-    async with admin_engine.begin() as connection:
-        newly = not await _blocked(connection, name)
-        if newly:
-            # First the DDL lock, so no table can appear or change while triggers are added.
-            await connection.exec_driver_sql(f"GRANT {marker} TO {role}")
     if newly:
+        # First the DDL lock, so no table can appear or change while triggers are added.
+        async with admin_engine.begin() as connection:
+            await isolation.lock_catalog(connection)
+            await connection.exec_driver_sql(f"GRANT {quote_ident(OVER_QUOTA_ROLE)} TO {role}")
         # Writes already running would hold locks the triggers wait for, and finish unchecked.
         async with admin_engine.connect() as connection:
             await isolation.terminate_backends(connection, name)
+    schema = quote_ident(role_name(name))
     async with admin_engine.begin() as connection:
         await connection.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
-        schema = role_name(name)
-        tables = await connection.execute(_TABLES, {"schema": schema})
-        for (table,) in tables.all():
+        for table in await _tables(connection, _UNGUARDED_TABLES, name):
             # OR REPLACE: a plugin may have made a decoy trigger of the same name beforehand.
             await connection.exec_driver_sql(
                 f"CREATE OR REPLACE TRIGGER {WRITE_GUARD_TRIGGER}"
-                f" BEFORE INSERT OR UPDATE ON {quote_ident(schema)}.{quote_ident(table)}"
+                f" BEFORE INSERT OR UPDATE ON {schema}.{quote_ident(table)}"
                 f" FOR EACH STATEMENT EXECUTE FUNCTION {isolation.WRITE_GUARD_FUNCTION}()"
             )
 
 
 async def _unblock(admin_engine: AsyncEngine, name: str) -> None:
     role = quote_ident(role_name(name))
-    marker = quote_ident(OVER_QUOTA_ROLE)
-    schema = role_name(name)
+    schema = quote_ident(role_name(name))
     async with admin_engine.begin() as connection:
+        await isolation.lock_catalog(connection)
         await connection.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
-        guarded = await connection.execute(
-            _GUARDED_TABLES, {"schema": schema, "trigger": WRITE_GUARD_TRIGGER}
-        )
-        for (table,) in guarded.all():
+        for table in await _tables(connection, _GUARDED_TABLES, name):
             await connection.exec_driver_sql(
-                f"DROP TRIGGER IF EXISTS {WRITE_GUARD_TRIGGER}"
-                f" ON {quote_ident(schema)}.{quote_ident(table)}"
+                f"DROP TRIGGER IF EXISTS {WRITE_GUARD_TRIGGER} ON {schema}.{quote_ident(table)}"
             )
         if await _blocked(connection, name):
-            await connection.exec_driver_sql(f"REVOKE {marker} FROM {role}")
+            await connection.exec_driver_sql(f"REVOKE {quote_ident(OVER_QUOTA_ROLE)} FROM {role}")
+
+
+async def _tables(connection: AsyncConnection, query: TextClause, name: str) -> list[str]:
+    found = await connection.execute(
+        query,
+        {
+            "schema": role_name(name),
+            "trigger": WRITE_GUARD_TRIGGER,
+            "function": isolation.WRITE_GUARD_FUNCTION,
+        },
+    )
+    return [row[0] for row in found.all()]
 
 
 async def _blocked(connection: AsyncConnection, name: str) -> bool:

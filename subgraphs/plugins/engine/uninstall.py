@@ -50,6 +50,7 @@ async def uninstall(
         async with admin_engine.connect() as connection:
             terminated = await isolation.terminate_backends(connection, name)
     async with admin_engine.begin() as connection:
+        await isolation.lock_catalog(connection)
         if not keep_data:
             await isolation.drop_role_and_schema(connection, name)
             await connection.execute(

@@ -12,6 +12,7 @@ import pytest_asyncio
 from core.resources import Resources
 from subgraphs.plugins.engine import (
     Plugin,
+    PluginNotInstalled,
     enforce_quota,
     install,
     storage_used,
@@ -21,6 +22,7 @@ from tests.subgraphs.plugins.engine.conftest import (
     Install,
     connect_as,
     make_plugin,
+    plugin_name,
     remove_if_present,
 )
 
@@ -189,3 +191,31 @@ async def _reconnect(
     """Going over quota ends the plugin's sessions (writes in flight must not finish)."""
     session.terminate()
     return await connect_as(database_url, name, secret)
+
+
+async def test_enforcing_again_while_over_quota_keeps_the_plugins_sessions(
+    resources: Resources, over_quota: tuple[Plugin, int], session: asyncpg.Connection
+) -> None:
+    plugin, quota = over_quota
+    assert await enforce_quota(resources.engine, plugin.name, quota) is True
+    assert await session.fetchval("SELECT count(*) FROM notes") == 401
+
+
+async def test_dropping_a_table_frees_space_over_quota(
+    resources: Resources, installed: Install, database_url: str, secret: str
+) -> None:
+    plugin = make_plugin("dropfree")
+    await installed(plugin)
+    assert await enforce_quota(resources.engine, plugin.name, 1) is True
+    session = await connect_as(database_url, plugin.name, secret)
+    try:
+        await session.execute("DROP TABLE notes")
+    finally:
+        await session.close()
+    assert await storage_used(resources.engine, plugin.name) == 0
+    assert await enforce_quota(resources.engine, plugin.name, 1) is False
+
+
+async def test_enforcing_the_quota_of_an_unknown_plugin_is_refused(resources: Resources) -> None:
+    with pytest.raises(PluginNotInstalled):
+        await enforce_quota(resources.engine, plugin_name("noquota"), 1)
