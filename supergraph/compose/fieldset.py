@@ -45,13 +45,23 @@ def parse_field_set(text: str) -> SelectionSetNode:
     return operation.selection_set
 
 
-def walk_field_set(subgraph: SubgraphModel, parent: TypeModel, text: str) -> list[Selected]:
-    """Every field the set selects, checked to exist with the right shape; raises FieldSetError."""
-    return list(_walk(subgraph, parent, parse_field_set(text), 0))
+def walk_field_set(
+    subgraph: SubgraphModel, parent: TypeModel, text: str, *, arguments: bool = False
+) -> list[Selected]:
+    """Every field the set selects, checked to exist with the right shape; raises FieldSetError.
+
+    `arguments`: fields with arguments may be selected (Federation 2 `@requires` allows them,
+    `@key` and `@provides` do not).
+    """
+    return list(_walk(subgraph, parent, parse_field_set(text), 0, arguments))
 
 
 def _walk(
-    subgraph: SubgraphModel, parent: TypeModel, selection_set: SelectionSetNode, depth: int
+    subgraph: SubgraphModel,
+    parent: TypeModel,
+    selection_set: SelectionSetNode,
+    depth: int,
+    arguments: bool = False,
 ) -> Iterator[Selected]:
     from .typing_rules import named_type
 
@@ -63,7 +73,7 @@ def _walk(
             target = subgraph.type(condition)
             if target is None:
                 raise FieldSetError("unknown", f'Unknown type "{condition}"')
-            yield from _walk(subgraph, target, selection.selection_set, depth)
+            yield from _walk(subgraph, target, selection.selection_set, depth, arguments)
             continue
         if not isinstance(selection, FieldNode):
             raise FieldSetError("fragment", "named fragments are not allowed in field sets")
@@ -77,7 +87,7 @@ def _walk(
         definition = parent.fields.get(name)
         if definition is None:
             raise FieldSetError("unknown", f'Cannot query field "{name}" on type "{parent.name}"')
-        if selection.arguments or definition.args:
+        if (selection.arguments or definition.args) and not arguments:
             raise FieldSetError(
                 "args",
                 f"field {parent.name}.{name} cannot be included because it has arguments "
@@ -91,7 +101,7 @@ def _walk(
                 raise FieldSetError(
                     "leaf", f'Field "{name}" must not have a selection since type is a leaf'
                 )
-            yield from _walk(subgraph, target, selection.selection_set, depth + 1)
+            yield from _walk(subgraph, target, selection.selection_set, depth + 1, arguments)
         elif composite:
             raise FieldSetError(
                 "composite",

@@ -60,6 +60,7 @@ def merge(subgraphs: list[SubgraphModel], report: Report) -> Supergraph:
             supergraph.types[name] = merged
     _spread_interface_object_fields(supergraph, by_name)
     _check_interface_implementations(supergraph, by_name, report)
+    _check_entity_interfaces(by_name, report)
     query = supergraph.types.get("Query")
     if query is None or not query.fields:
         report.error(
@@ -325,3 +326,35 @@ def _features(supergraph: Supergraph) -> set[str]:
 
 
 __all__ = ["SCALAR", "merge"]
+
+
+def _check_entity_interfaces(by_name: dict[str, Sources], report: Report) -> None:
+    """An interface with a @key somewhere implemented nowhere in that subgraph cannot resolve."""
+    for name, sources in by_name.items():
+        keyed = [(s, m) for s, m in sources if m.kind == INTERFACE and m.keys]
+        if not keyed:
+            continue
+        implementers: dict[str, set[str]] = {}
+        for subgraph, _ in sources:
+            implementers[subgraph.name] = {
+                t.name for t in subgraph.types.values() if name in t.interfaces and t.kind == OBJECT
+            }
+        if all(implementers[s.name] for s, _ in keyed):
+            continue
+        everywhere = sorted(set().union(*implementers.values()))
+        for subgraph, model in keyed:
+            missing = [t for t in everywhere if t not in implementers[subgraph.name]]
+            if not missing:
+                continue
+            word = "types" if len(missing) > 1 else "type"
+            pronoun = "them" if len(missing) > 1 else "it"
+            report.error(
+                "INTERFACE_KEY_MISSING_IMPLEMENTATION_TYPE",
+                f'[{subgraph.name}] Interface type "{name}" has a resolvable key '
+                f'(@key(fields: "{model.keys[0].fields}")) in subgraph "{subgraph.name}" but that '
+                f'subgraph is missing some of the supergraph implementation types of "{name}". '
+                f'Subgraph "{subgraph.name}" should define {word} {quote_list(missing)} (and have '
+                f'{pronoun} implement "{name}").',
+                (subgraph.name,),
+                name,
+            )

@@ -238,6 +238,10 @@ def _read_type(
     block_shareable = any(
         links.canonical(d.name.value) == "shareable" for d in definition.directives or ()
     )
+    # a type-level @external marks every field of its own definition or extension block
+    block_external = any(
+        links.canonical(d.name.value) == "external" for d in definition.directives or ()
+    )
     if isinstance(definition, TypeDefinitionNode) and any(
         links.canonical(d.name.value) == "extends" for d in definition.directives or ()
     ):
@@ -265,6 +269,8 @@ def _read_type(
                     applied=_carried(arg.directives, links),
                 )
             _read_field_directives(subgraph, model, field, field_node.directives, links, report)
+            if block_external:
+                field.external = True
             # a type-level @shareable covers the fields of its own definition or extension block
             if not links.fed2 or block_shareable:
                 field.shareable = True

@@ -122,7 +122,7 @@ def _check_requires(
         )
         return []
     try:
-        selected = walk_field_set(subgraph, model, field.requires or "")
+        selected = walk_field_set(subgraph, model, field.requires or "", arguments=subgraph.fed2)
     except FieldSetError as exc:
         code = {
             "args": "REQUIRES_FIELDS_HAS_ARGS",

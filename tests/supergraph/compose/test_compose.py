@@ -213,6 +213,7 @@ EXPECTED_CODES = {
     "field_type_mismatch": "FIELD_TYPE_MISMATCH",
     "input_field_default_mismatch": "INPUT_FIELD_DEFAULT_MISMATCH",
     "interface_field_no_implem": "INTERFACE_FIELD_NO_IMPLEM",
+    "interface_key_missing_implementation_type": "INTERFACE_KEY_MISSING_IMPLEMENTATION_TYPE",
     "interface_key_not_on_implementation": "INTERFACE_KEY_NOT_ON_IMPLEMENTATION",
     "interface_object_usage": "INTERFACE_OBJECT_USAGE_ERROR",
     "interface_object_without_key": "INTERFACE_OBJECT_USAGE_ERROR",
