@@ -142,7 +142,7 @@ def manifest_problems(data: Mapping[str, Any]) -> list[str]:
     errors = sorted(
         manifest_validator().iter_errors(data), key=lambda e: (list(map(str, e.path)), e.message)
     )
-    problems = [_describe(error) for error in errors]
+    problems = [problem for error in errors for problem in _describe(error)]
     broken = {_json_path(list(error.path)[:1]) for error in errors}
     problems.extend(_rule_problems(data, broken))
     return sorted(problems)
@@ -224,18 +224,18 @@ def _json_path(path: list[Any]) -> str:
     return text
 
 
-def _describe(error: ValidationError) -> str:
+def _describe(error: ValidationError) -> list[str]:
     path = list(error.path)
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return f"{_json_path([*path, missing])}: is required"
+        return [f"{_json_path([*path, missing])}: is required"]
     if error.validator == "additionalProperties" and error.validator_value is False:
         schema: Any = error.schema
         known = set(schema.get("properties", {}))
         instance: Any = error.instance
         extra = sorted(key for key in instance if key not in known)
-        return "; ".join(f"{_json_path([*path, key])}: is not a known field" for key in extra)
-    return f"{_json_path(path) or '(file)'}: {_message(error)}"
+        return [f"{_json_path([*path, key])}: is not a known field" for key in extra]
+    return [f"{_json_path(path) or '(file)'}: {_message(error)}"]
 
 
 def _message(error: ValidationError) -> str:

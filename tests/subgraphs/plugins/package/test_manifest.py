@@ -138,3 +138,17 @@ def test_yaml_syntax_errors_name_the_line() -> None:
         load_manifest("name: notes\nversion: [1\n")
     assert len(caught.value.problems) == 1
     assert "line" in caught.value.problems[0]
+
+
+def test_the_platform_version_is_the_cli_version() -> None:
+    import althaus
+    from core.version import PLATFORM_VERSION
+
+    assert althaus.__version__ == PLATFORM_VERSION
+
+
+def test_each_unknown_field_is_its_own_problem() -> None:
+    assert _problems(colour="red", size=3) == [
+        "colour: is not a known field",
+        "size: is not a known field",
+    ]
