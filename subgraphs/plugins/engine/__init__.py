@@ -19,7 +19,7 @@ from subgraphs.plugins.engine.errors import (
 )
 from subgraphs.plugins.engine.identifiers import role_name
 from subgraphs.plugins.engine.install import InstallResult, install
-from subgraphs.plugins.engine.login import set_login
+from subgraphs.plugins.engine.login import restore_role, set_login
 from subgraphs.plugins.engine.migrations import Migration, parse_migration, parse_migrations
 from subgraphs.plugins.engine.plugin import Limits, Plugin
 from subgraphs.plugins.engine.quota import enforce_quota, storage_used, writes_blocked
@@ -44,6 +44,7 @@ __all__ = [
     "install",
     "parse_migration",
     "parse_migrations",
+    "restore_role",
     "role_name",
     "role_password",
     "role_url",

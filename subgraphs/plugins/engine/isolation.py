@@ -48,20 +48,37 @@ async def create_role(
     connection: AsyncConnection, name: str, password: str, limits: Limits
 ) -> None:
     role = quote_ident(role_name(name))
-    verifier = quote_literal(scram_verifier(password))
     await connection.exec_driver_sql(
         f"CREATE ROLE {role} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE"
         f" NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {int(limits.connections)}"
-        f" PASSWORD {verifier}"
     )
+    await set_password(connection, name, password)
+    await apply_settings(connection, name, limits)
+
+
+async def set_password(connection: AsyncConnection, name: str, password: str) -> None:
+    verifier = quote_literal(scram_verifier(password))
+    await connection.exec_driver_sql(
+        f"ALTER ROLE {quote_ident(role_name(name))} PASSWORD {verifier}"
+    )
+
+
+async def apply_settings(connection: AsyncConnection, name: str, limits: Limits) -> None:
+    """The role's session defaults, replacing any it set on itself (a role may ALTER ROLE
+    itself SET ... for the settings any session may change)."""
+    role = quote_ident(role_name(name))
     settings = {
         "statement_timeout": f"{int(limits.statement_timeout_ms)}",
         "idle_in_transaction_session_timeout": f"{int(limits.idle_in_transaction_timeout_ms)}",
         "temp_file_limit": f"{int(limits.temp_file_limit_mb) * 1024}",
         "search_path": role,
     }
+    await connection.exec_driver_sql(f"ALTER ROLE {role} RESET ALL")
     for setting, value in settings.items():
         await connection.exec_driver_sql(f"ALTER ROLE {role} SET {setting} = {value}")
+    await connection.exec_driver_sql(
+        f"ALTER ROLE {role} CONNECTION LIMIT {int(limits.connections)}"
+    )
 
 
 async def create_schema(connection: AsyncConnection, name: str) -> None:
@@ -90,7 +107,24 @@ async def isolate_database(connection: AsyncConnection, name: str) -> None:
     ]
     for statement in statements:
         await connection.exec_driver_sql(statement)
+    await _reserve_advisory_locks(connection)
     await ensure_guards(connection)
+
+
+async def _reserve_advisory_locks(connection: AsyncConnection) -> None:
+    """Advisory locks are shared by every session of the database: a plugin holding the audit
+    chain's lock (`core.audit_chain.AUDIT_LOCK_KEY`) would stall every audited change. Only the
+    platform's login may take them."""
+    await connection.exec_driver_sql(
+        "DO $advisory$ DECLARE f regprocedure; BEGIN"
+        " FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p"
+        "  WHERE p.pronamespace = 'pg_catalog'::regnamespace"
+        "  AND p.proname LIKE 'pg\\_%advisory\\_%' LOOP"
+        "  EXECUTE 'REVOKE EXECUTE ON FUNCTION ' || f || ' FROM PUBLIC';"
+        "  EXECUTE 'GRANT EXECUTE ON FUNCTION ' || f || ' TO CURRENT_USER';"
+        " END LOOP;"
+        " END $advisory$"
+    )
 
 
 async def ensure_guards(connection: AsyncConnection) -> None:

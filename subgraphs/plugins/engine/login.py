@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.plugins.engine import isolation
+from subgraphs.plugins.engine.credentials import role_password
 from subgraphs.plugins.engine.errors import PluginNotInstalled
 from subgraphs.plugins.engine.identifiers import check_name
+from subgraphs.plugins.engine.plugin import Limits
 
 
 async def set_login(admin_engine: AsyncEngine, name: str, enabled: bool) -> int:
@@ -24,3 +26,18 @@ async def set_login(admin_engine: AsyncEngine, name: str, enabled: bool) -> int:
         return 0
     async with admin_engine.connect() as connection:
         return await isolation.terminate_backends(connection, name)
+
+
+async def restore_role(
+    admin_engine: AsyncEngine, name: str, limits: Limits, *, secret: str | bytes
+) -> None:
+    """Put back what a plugin may change on its own role: its password (which the platform
+    derives, so a changed one would lock the platform out) and its session defaults (limits
+    from the manifest). Run it before starting the plugin's process."""
+    check_name(name)
+    async with admin_engine.begin() as connection:
+        await isolation.lock_catalog(connection)
+        if not await isolation.role_exists(connection, name):
+            raise PluginNotInstalled(name)
+        await isolation.set_password(connection, name, role_password(secret, name))
+        await isolation.apply_settings(connection, name, limits)

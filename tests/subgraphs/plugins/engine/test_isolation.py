@@ -9,6 +9,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import text
 
+from core.audit_chain import AUDIT_LOCK_KEY
 from core.resources import Resources
 from subgraphs.plugins.engine import Plugin, install
 from tests.subgraphs.plugins.engine.conftest import connect_as, make_plugin, remove_if_present
@@ -160,3 +161,26 @@ async def test_plugin_role_has_no_privilege_on_other_schemas(
             )
         ).one()
     assert (usage, create) == (False, False)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        f"SELECT pg_advisory_lock({AUDIT_LOCK_KEY})",
+        "SELECT pg_try_advisory_lock(1, 2)",
+        "SELECT pg_advisory_xact_lock_shared(7)",
+    ],
+)
+async def test_plugin_cannot_take_advisory_locks_the_platform_relies_on(
+    session: asyncpg.Connection, statement: str
+) -> None:
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await session.execute(statement)
+
+
+async def test_platform_still_takes_advisory_locks(resources: Resources) -> None:
+    async with resources.engine.begin() as connection:
+        taken = await connection.execute(
+            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY}
+        )
+        assert taken.scalar_one() is True
