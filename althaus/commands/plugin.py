@@ -47,9 +47,16 @@ def refusals() -> Iterator[None]:
     try:
         yield
     except PluginPackageError as exc:
-        from althaus.platform import CommandFailedError
+        raise _failed(f"{exc.code}: {exc}") from None
+    except OSError as exc:  # a folder that cannot be written, a disk that is full
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise _failed(f"{where}{exc.strerror or exc}") from None
 
-        raise CommandFailedError(f"{exc.code}: {exc}") from None
+
+def _failed(message: str) -> click.ClickException:
+    from althaus.platform import CommandFailedError
+
+    return CommandFailedError(message)
 
 
 def command_settings() -> Settings:
@@ -131,8 +138,9 @@ def pack(directory: Path, key: Path | None, out: Path | None, unsigned: bool) ->
         packed = pack_plugin(directory, private_key)
     target = out or Path(packed.default_filename)
     partial = target.with_name(f".{target.name}.partial")
-    partial.write_bytes(packed.archive)
-    os.replace(partial, target)
+    with refusals():
+        partial.write_bytes(packed.archive)
+        os.replace(partial, target)
     signer = f"signed by {packed.publisher[:16]}" if packed.publisher else "UNSIGNED"
     click.echo(
         f"Packed {packed.manifest.name} {packed.manifest.version} -> {target}"
@@ -147,13 +155,25 @@ def pack(directory: Path, key: Path | None, out: Path | None, unsigned: bool) ->
     is_flag=True,
     help="Accept a package with no signature (only when ALTHAUS_ENV=development).",
 )
-def verify(archive: Path, allow_unsigned: bool) -> None:
+@click.option(
+    "--trusted-key",
+    "trusted_key_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Trust only this .pub file (repeatable) instead of the database's trust store.",
+)
+def verify(archive: Path, allow_unsigned: bool, trusted_key_files: tuple[Path, ...]) -> None:
     """Check ARCHIVE as an install would, writing nothing: size, paths, checksums,
     signature by a trusted key, manifest, platform range."""
-    settings = command_settings()
-    if allow_unsigned and not settings.is_development:
+    from core.config import Settings
+
+    if allow_unsigned and not Settings.from_env().is_development:
         raise click.UsageError("--allow-unsigned is accepted only when ALTHAUS_ENV=development")
-    trusted = run_on_database(_keys)
+    if trusted_key_files:
+        with refusals():
+            trusted = [Publisher(read_public_key(path), path.stem) for path in trusted_key_files]
+    else:
+        trusted = run_on_database(_keys)
     with refusals():
         verified = verify_archive(archive, trusted, allow_unsigned=allow_unsigned)
     if verified.signature is None:

@@ -13,10 +13,15 @@ from subgraphs.plugins.package.archive import (
     RESERVED_FILES,
     SIGNATURE_FILE,
     SUMS_FILE,
+    ArchiveLimits,
     build_archive,
     sha256sums,
 )
-from subgraphs.plugins.package.errors import LayoutInvalidError, LinkRefusedError
+from subgraphs.plugins.package.errors import (
+    ArchiveTooLargeError,
+    LayoutInvalidError,
+    LinkRefusedError,
+)
 from subgraphs.plugins.package.keys import public_key_hex, sign
 from subgraphs.plugins.package.layout import check_layout
 from subgraphs.plugins.package.manifest import MANIFEST_FILE, Manifest, load_manifest
@@ -69,12 +74,21 @@ def collect_files(directory: Path) -> dict[str, bytes]:
     return files
 
 
-def pack_plugin(directory: Path, private_key: Ed25519PrivateKey | None) -> PackedPlugin:
-    """Validate the folder's manifest and layout, then build the (signed) archive in memory.
-
-    Packing the same folder with the same key gives the same bytes (Ed25519 is deterministic).
-    """
+def pack_plugin(
+    directory: Path,
+    private_key: Ed25519PrivateKey | None,
+    limits: ArchiveLimits = ArchiveLimits(),
+) -> PackedPlugin:
+    """Validate the folder's manifest, layout and size, then build the (signed) archive in
+    memory. Packing the same folder with the same key gives the same bytes (Ed25519 is
+    deterministic)."""
     files = collect_files(directory)
+    unpacked = sum(len(body) for body in files.values())
+    if len(files) + 3 > limits.max_files or unpacked > limits.max_unpacked_bytes:
+        raise ArchiveTooLargeError(
+            f"{len(files)} files of {unpacked} bytes in all: an install accepts at most"
+            f" {limits.max_files} files and {limits.max_unpacked_bytes} bytes"
+        )
     manifest = load_manifest(files[MANIFEST_FILE], name=f"{directory.name}/{MANIFEST_FILE}")
     check_layout(manifest.name, files)
     sums = sha256sums(files)
@@ -86,6 +100,10 @@ def pack_plugin(directory: Path, private_key: Ed25519PrivateKey | None) -> Packe
         contents[SIGNATURE_FILE] = (signature + "\n").encode("ascii")
         contents[PUBLISHER_FILE] = (publisher + "\n").encode("ascii")
     archive = build_archive(contents)
+    if len(archive) > limits.max_archive_bytes:
+        raise ArchiveTooLargeError(
+            f"the archive is {len(archive)} bytes; an install accepts {limits.max_archive_bytes}"
+        )
     return PackedPlugin(
         manifest=manifest,
         archive=archive,

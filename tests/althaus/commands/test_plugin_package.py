@@ -156,3 +156,23 @@ def test_trust_list_shows_the_bundled_key_and_added_ones_and_remove_drops_them(
 def test_trust_add_refuses_a_file_that_is_not_a_public_key(plugin: Plugin, tmp_path: Path) -> None:
     (tmp_path / "x.pub").write_text("hello\n")
     _one_line_refusal(plugin("trust", "add", "x.pub"), "PLUGIN_KEY_INVALID")
+
+
+def test_verify_against_a_given_public_key_file_without_the_trust_store(
+    plugin: Plugin, tmp_path: Path
+) -> None:
+    plugin("new", "notes")
+    plugin("keygen", "--out", "offline.key")
+    plugin("keygen", "--out", "other.key")
+    plugin("pack", "notes", "--key", "offline.key", "--out", "n.althaus")
+    result = plugin("verify", "n.althaus", "--trusted-key", "offline.pub")
+    assert result.exit_code == 0, result.output
+    assert "signed by     offline" in result.output
+    refused = plugin("verify", "n.althaus", "--trusted-key", "other.pub")
+    _one_line_refusal(refused, "PLUGIN_PUBLISHER_UNTRUSTED")
+
+
+def test_an_unwritable_output_is_one_line(plugin: Plugin) -> None:
+    result = plugin("keygen", "--out", "no/such/dir/k.key")
+    assert result.exit_code == 1
+    assert result.output == "althaus: no/such/dir/k.key: No such file or directory\n"

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from subgraphs.plugins.package.archive import ArchiveLimits
 from subgraphs.plugins.package.errors import (
+    ArchiveTooLargeError,
     LayoutInvalidError,
     LinkRefusedError,
     ManifestInvalidError,
@@ -126,3 +128,11 @@ def test_scaffold_refuses_bad_and_reserved_names_and_existing_folders(tmp_path: 
     with pytest.raises(LayoutInvalidError, match="already exists"):
         scaffold("notes", tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
+
+
+def test_a_folder_bigger_than_an_install_accepts_is_refused_at_pack_time(
+    plugin_dir: Path,
+) -> None:
+    (plugin_dir / "notes" / "data.bin").write_bytes(bytes(2000))
+    with pytest.raises(ArchiveTooLargeError, match="an install accepts at most"):
+        pack_plugin(plugin_dir, None, ArchiveLimits(max_unpacked_bytes=1000))
