@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
+from althaus.platform import available_subgraphs
 from core.config import ConfigError, Settings
+from core.embedded import resolve
 from core.security.internal_token import headers_for
 from core.security.principal import Principal
 from supergraph.compose import SubgraphDefinition, compose
 from supergraph.sdl_fetch import SdlFetchError, fetch_all
-
-CORE_SUBGRAPHS = ("users", "system", "analytics", "plugins")
 
 
 @click.command(name="compose")
@@ -25,7 +25,8 @@ CORE_SUBGRAPHS = ("users", "system", "analytics", "plugins")
     metavar="NAME=URL|FILE",
     help="A subgraph to compose: NAME=http://host/graphql, or NAME=path/to/schema.graphql. "
     "Repeatable. "
-    "Default: the core subgraphs users, system, analytics and plugins at their configured URLs.",
+    "Default: the core subgraphs of this build (users, system, ...) at their configured URLs, "
+    "signed with INTERNAL_TOKEN_SECRET (in development, the secret kept in .data/).",
 )
 @click.option(
     "--url",
@@ -53,6 +54,10 @@ def command(
     unreachable subgraph.
     """
     settings = Settings.from_env()
+    if not subgraphs and settings.internal_token_secret is None and not settings.is_production:
+        # The core subgraphs of `make dev` only answer requests signed with the development
+        # secret kept in .data/.
+        settings = resolve(settings, database=False, redis=False, keys=True)
     targets = _targets(subgraphs, settings)
     remote = {
         name: where for name, where in targets.items() if where.startswith(("http://", "https://"))
@@ -103,7 +108,7 @@ def command(
 
 def _targets(subgraphs: tuple[str, ...], settings: Settings) -> dict[str, str]:
     if not subgraphs:
-        return {name: settings.subgraph_url(name) for name in CORE_SUBGRAPHS}
+        return {name: settings.subgraph_url(name) for name in available_subgraphs()}
     return _pairs(subgraphs, "--subgraph")
 
 
