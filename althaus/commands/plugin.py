@@ -93,7 +93,11 @@ def command() -> None:
     help="Folder to create the plugin folder in.",
 )
 def new(name: str, parent: Path) -> None:
-    """Scaffold a working plugin NAME (manifest, migration, package, test) in DIR/NAME."""
+    """Scaffold a working plugin in DIR/NAME.
+
+    It holds plugin.yaml, one migration, the Python package (a Query field and hook stubs)
+    and a test; it validates and packs as generated.
+    """
     with refusals():
         root = scaffold(name, parent)
     click.echo(f"Created {root}/ (plugin.yaml, migrations/, {name}/, tests/).")
@@ -163,8 +167,11 @@ def pack(directory: Path, key: Path | None, out: Path | None, unsigned: bool) ->
     help="Trust only this .pub file (repeatable) instead of the database's trust store.",
 )
 def verify(archive: Path, allow_unsigned: bool, trusted_key_files: tuple[Path, ...]) -> None:
-    """Check ARCHIVE as an install would, writing nothing: size, paths, checksums,
-    signature by a trusted key, manifest, platform range."""
+    """Check ARCHIVE as an install would, writing nothing.
+
+    Size, member paths and types, checksums, a signature by a trusted key, the manifest and
+    the platform range; the first failure is printed as `CODE: reason` with exit code 1.
+    """
     from core.config import Settings
 
     if allow_unsigned and not Settings.from_env().is_development:

@@ -176,3 +176,14 @@ def test_an_unwritable_output_is_one_line(plugin: Plugin) -> None:
     result = plugin("keygen", "--out", "no/such/dir/k.key")
     assert result.exit_code == 1
     assert result.output == "althaus: no/such/dir/k.key: No such file or directory\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["new"], ["keygen"], ["pack"], ["verify"], ["trust"], ["trust", "add"],
+     ["trust", "list"], ["trust", "remove"]],
+)  # fmt: skip
+def test_every_plugin_command_answers_help(args: list[str]) -> None:
+    result = CliRunner().invoke(command, [*args, "--help"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Usage: ")
