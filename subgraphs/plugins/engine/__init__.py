@@ -16,6 +16,7 @@ from subgraphs.plugins.engine.errors import (
     PluginInstallFailed,
     PluginNotInstalled,
     PluginUndoFailed,
+    PluginUninstallFailed,
 )
 from subgraphs.plugins.engine.identifiers import role_name
 from subgraphs.plugins.engine.install import InstallResult, install
@@ -38,6 +39,7 @@ __all__ = [
     "PluginInstallFailed",
     "PluginNotInstalled",
     "PluginUndoFailed",
+    "PluginUninstallFailed",
     "UninstallResult",
     "enforce_limits",
     "enforce_quota",

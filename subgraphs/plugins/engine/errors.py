@@ -50,6 +50,18 @@ class PluginInstallFailed(PluginEngineError):
         self.filename = filename
 
 
+class PluginUninstallFailed(PluginEngineError):
+    """Uninstalling failed; its transaction rolled back, so schema and rows are as they were
+    (the role may be left NOLOGIN)."""
+
+    code = "PLUGIN_UNINSTALL_FAILED"
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"uninstalling plugin {name!r} failed: {reason}")
+        self.name = name
+        self.reason = reason
+
+
 class PluginUndoFailed(PluginEngineError):
     """Undoing a failed install failed too: the named objects need an operator's attention."""
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core import db
@@ -74,7 +75,10 @@ async def install(
     name = plugin.name
     role = role_name(name)
     report = progress or (lambda step: None)
-    await _check_not_installed(admin_engine, database_url, plugin)
+    try:
+        await _check_not_installed(admin_engine, database_url, plugin)
+    except (SQLAlchemyError, OSError) as exc:
+        raise PluginInstallFailed(name, "checking the registry", describe(exc)) from exc
     done = _Done()
     step = "creating role"
     try:

@@ -6,12 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.plugins.engine import isolation
 from subgraphs.plugins.engine.audit import Actor, record
-from subgraphs.plugins.engine.errors import PluginNotInstalled
+from subgraphs.plugins.engine.errors import (
+    PluginEngineError,
+    PluginNotInstalled,
+    PluginUninstallFailed,
+)
 from subgraphs.plugins.engine.identifiers import check_name
+from subgraphs.plugins.engine.postgres_errors import describe
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,17 @@ async def uninstall(
     """Remove plugin `name`. With `keep_data` its schema, tables and migration rows stay and its
     role stays NOLOGIN. Also cleans up what a keep_data uninstall left (no registry row)."""
     check_name(name)
+    try:
+        return await _uninstall(admin_engine, name, keep_data, actor)
+    except PluginEngineError:
+        raise
+    except (SQLAlchemyError, OSError) as exc:
+        raise PluginUninstallFailed(name, describe(exc)) from exc
+
+
+async def _uninstall(
+    admin_engine: AsyncEngine, name: str, keep_data: bool, actor: Actor | None
+) -> UninstallResult:
     async with admin_engine.connect() as connection:
         has_role = await isolation.role_exists(connection, name)
         has_schema = await isolation.schema_exists(connection, name)

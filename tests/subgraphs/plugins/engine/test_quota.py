@@ -85,6 +85,10 @@ async def test_storage_used_grows_with_the_schemas_data(
         "INSERT INTO notes (body) VALUES ('more')",
         "UPDATE notes SET body = body",
         "INSERT INTO notes (id, body) VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET body = 'y'",
+        "MERGE INTO notes n USING (VALUES (1, 'm')) v(id, body) ON n.id = v.id"
+        " WHEN MATCHED THEN UPDATE SET body = v.body",
+        "WITH moved AS (DELETE FROM notes WHERE id = 2 RETURNING body)"
+        " INSERT INTO notes (body) SELECT body FROM moved",
     ],
 )
 async def test_writes_over_quota_fail_with_a_clear_error(
