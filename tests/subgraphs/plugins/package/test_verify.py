@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import logging
 import tarfile
 from collections.abc import Callable
@@ -198,3 +200,15 @@ def test_a_plugin_for_another_platform_version_is_refused(
         verify_archive(archive, trusted)
     assert caught.value.code == "PLUGIN_PLATFORM_UNSUPPORTED"
     assert verify_archive(archive, trusted, platform_version="9.1.0").manifest.name == "notes"
+
+
+def test_a_huge_header_is_cut_off_by_the_decompression_cap(trusted: list[Publisher]) -> None:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb") as gz:
+        with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            info = tarfile.TarInfo("plugin.yaml")
+            info.pax_headers = {"comment": "x" * 3_000_000}  # header data, not file content
+            tar.addfile(info, io.BytesIO(b""))
+    with pytest.raises(PluginPackageError) as caught:
+        verify_archive(buffer.getvalue(), trusted, max_unpacked_bytes=100_000, max_files=10)
+    assert caught.value.code == "PLUGIN_ARCHIVE_TOO_LARGE"
