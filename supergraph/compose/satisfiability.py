@@ -86,7 +86,8 @@ def check_satisfiability(
                     and (type_name, field_name, subgraph.name) not in overridden
                 ):
                     reached.add(subgraph.name)
-                    continue
+                # the gateway may also jump to another subgraph first and read the field there
+                # (a parent entity call), which opens what lies below the field in that subgraph
                 jumps = _jumps(subgraphs, subgraph, type_name, field_name, overridden)
                 reached.update(other.name for other in jumps)
             if reached:

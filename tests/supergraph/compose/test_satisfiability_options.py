@@ -33,3 +33,23 @@ def test_field_no_option_reaches_is_still_an_error() -> None:
     assert [e.code for e in result.errors] == ["SATISFIABILITY_ERROR"]
     message = result.errors[0].message
     assert 'from subgraph "a"' in message and 'from subgraph "b"' in message
+
+
+def test_value_type_field_behind_a_parent_entity_call_is_satisfiable() -> None:
+    link = '@link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])'
+    a = SubgraphDefinition(
+        "a",
+        "http://a/graphql",
+        f"extend schema {link}\ntype Query {{ products: [Product] }}\n"
+        'type Product @key(fields: "id") { id: ID! category: Category @shareable }\n'
+        "type Category @shareable { id: ID! }",
+    )
+    b = SubgraphDefinition(
+        "b",
+        "http://b/graphql",
+        f"extend schema {link}\n"
+        'type Product @key(fields: "id") { id: ID! category: Category @shareable }\n'
+        "type Category @shareable { id: ID! details: String }",
+    )
+    result = compose([a, b])
+    assert result.errors == []
