@@ -41,11 +41,17 @@ class InstallResult:
 
 
 @dataclass
-class _Done:
-    """What this install created so far: exactly what an undo removes."""
+class _Run:
+    """One install in progress: the step it is at, and exactly what an undo must remove."""
 
+    report: Progress
+    step: str = "starting"
     role_and_schema: bool = False
     migrations: list[str] = field(default_factory=list)
+
+    def enter(self, step: str) -> None:
+        self.step = step
+        self.report(step)
 
 
 class _StepFailed(Exception):
@@ -64,74 +70,31 @@ async def install(
     progress: Progress | None = None,
     on_installed: InstallHook | None = None,
     actor: Actor | None = None,
+    migration_timeout_s: float = 300.0,
 ) -> InstallResult:
     """Install `plugin` (already verified) into the database of `admin_engine`.
 
     `database_url` is that same database (the plugin's login is built from it); `secret` is
     INTERNAL_TOKEN_SECRET, from which the role's password is derived. `on_installed(role_url)`
-    is the install hook, run after the migrations; its failure undoes the install too.
+    is the install hook, run after the migrations; its failure undoes the install too. A
+    migration may `SET statement_timeout = 0`, so each one also has `migration_timeout_s`.
     Raises PluginAlreadyInstalled, or PluginInstallFailed naming the failed step.
     """
     name = plugin.name
-    role = role_name(name)
-    report = progress or (lambda step: None)
     try:
         await _check_not_installed(admin_engine, database_url, plugin)
     except (SQLAlchemyError, OSError) as exc:
         raise PluginInstallFailed(name, "checking the registry", describe(exc)) from exc
-    done = _Done()
-    step = "creating role"
+    run = _Run(report=progress or (lambda step: None))
     try:
-        password = role_password(secret, name)
-        async with admin_engine.begin() as connection:
-            report(step)
-            await isolation.lock_catalog(connection)
-            await isolation.create_role(connection, name, password, plugin.limits)
-            step = "creating schema"
-            report(step)
-            await isolation.create_schema(connection, name)
-            step = "isolating the database"
-            report(step)
-            await isolation.isolate_database(connection, name)
-        done.role_and_schema = True
+        await _create_role_and_schema(admin_engine, plugin, secret, run)
         login = role_url(database_url, name, secret)
         if plugin.migrations:
-            step = f"connecting as {role}"
-            report(step)
-            plugin_connection = await asyncpg.connect(db.plain_url(login))
-            try:
-                for migration in plugin.migrations:
-                    step = f"applying {migration.filename}"
-                    report(step)
-                    try:
-                        async with plugin_connection.transaction():
-                            await plugin_connection.execute(migration.up)
-                    except asyncpg.PostgresError as exc:
-                        raise _StepFailed(
-                            f"{migration.filename}: {describe(exc)}", migration.filename
-                        ) from exc
-                    async with admin_engine.begin() as connection:
-                        await connection.execute(
-                            text(
-                                "INSERT INTO system.plugin_migrations"
-                                " (plugin_name, filename, checksum)"
-                                " VALUES (:name, :filename, :checksum)"
-                            ),
-                            {
-                                "name": name,
-                                "filename": migration.filename,
-                                "checksum": migration.checksum,
-                            },
-                        )
-                    done.migrations.append(migration.filename)
-            finally:
-                await plugin_connection.close()
+            await _apply_migrations(admin_engine, login, plugin, run, migration_timeout_s)
         if on_installed is not None:
-            step = "running the install hook"
-            report(step)
+            run.enter("running the install hook")
             await on_installed(login)
-        step = "registering the plugin"
-        report(step)
+        run.enter("registering the plugin")
         async with admin_engine.begin() as connection:
             registry_id = await _register(connection, plugin, actor)
             audit = await record(
@@ -146,27 +109,90 @@ async def install(
                 },
             )
     except BaseException as exc:
-        try:
-            await asyncio.shield(_undo(admin_engine, name, done))
-        except Exception as undo_exc:
-            raise PluginUndoFailed(
-                f"installing plugin {name!r} failed while {step} ({_reason(exc)}), and undoing"
-                f" it failed too ({describe(undo_exc)}): drop schema and role {role} and its"
-                " rows in system.plugin_migrations by hand"
-            ) from exc
+        await _undo_or_explain(admin_engine, name, run, exc)
         if not isinstance(exc, Exception):
             raise
         filename = exc.filename if isinstance(exc, _StepFailed) else None
-        raise PluginInstallFailed(name, step, _reason(exc), filename=filename) from exc
-    report("installed")
+        raise PluginInstallFailed(name, run.step, _reason(exc), filename=filename) from exc
+    run.report("installed")
     return InstallResult(
         name=name,
-        role=role,
-        schema=role,
+        role=role_name(name),
+        schema=role_name(name),
         registry_id=registry_id,
         migrations=tuple(m.filename for m in plugin.migrations),
         audit_id=audit.id,
     )
+
+
+async def _create_role_and_schema(
+    admin_engine: AsyncEngine, plugin: Plugin, secret: str | bytes, run: _Run
+) -> None:
+    """Role, schema and database isolation in one transaction: all of them or none."""
+    password = role_password(secret, plugin.name)
+    async with admin_engine.begin() as connection:
+        run.enter("creating role")
+        await isolation.lock_catalog(connection)
+        await isolation.create_role(connection, plugin.name, password, plugin.limits)
+        run.enter("creating schema")
+        await isolation.create_schema(connection, plugin.name)
+        run.enter("isolating the database")
+        await isolation.isolate_database(connection, plugin.name)
+    run.role_and_schema = True
+
+
+async def _apply_migrations(
+    admin_engine: AsyncEngine, login: str, plugin: Plugin, run: _Run, timeout_s: float
+) -> None:
+    """Each migration in its own transaction on the plugin's own login; each recorded after."""
+    run.enter(f"connecting as {role_name(plugin.name)}")
+    connection = await asyncpg.connect(db.plain_url(login))
+    try:
+        for migration in plugin.migrations:
+            run.enter(f"applying {migration.filename}")
+            try:
+                async with connection.transaction():
+                    await connection.execute(migration.up, timeout=timeout_s)
+            except asyncpg.PostgresError as exc:
+                raise _StepFailed(
+                    f"{migration.filename}: {describe(exc)}", migration.filename
+                ) from exc
+            except TimeoutError as exc:
+                raise _StepFailed(
+                    f"{migration.filename}: ran longer than {timeout_s:g} s", migration.filename
+                ) from exc
+            async with admin_engine.begin() as admin:
+                await admin.execute(
+                    text(
+                        "INSERT INTO system.plugin_migrations (plugin_name, filename, checksum)"
+                        " VALUES (:name, :filename, :checksum)"
+                    ),
+                    {
+                        "name": plugin.name,
+                        "filename": migration.filename,
+                        "checksum": migration.checksum,
+                    },
+                )
+            run.migrations.append(migration.filename)
+    finally:
+        try:
+            await connection.close(timeout=5)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            connection.terminate()
+
+
+async def _undo_or_explain(
+    admin_engine: AsyncEngine, name: str, run: _Run, exc: BaseException
+) -> None:
+    try:
+        await asyncio.shield(_undo(admin_engine, name, run))
+    except Exception as undo_exc:
+        role = role_name(name)
+        raise PluginUndoFailed(
+            f"installing plugin {name!r} failed while {run.step} ({_reason(exc)}), and undoing"
+            f" it failed too ({describe(undo_exc)}): drop schema and role {role} and its"
+            " rows in system.plugin_migrations by hand"
+        ) from exc
 
 
 def _reason(exc: BaseException) -> str:
@@ -235,7 +261,7 @@ async def _register(connection: AsyncConnection, plugin: Plugin, actor: Actor | 
     return str(inserted.scalar_one())
 
 
-async def _undo(admin_engine: AsyncEngine, name: str, done: _Done) -> None:
+async def _undo(admin_engine: AsyncEngine, name: str, done: _Run) -> None:
     if done.role_and_schema:
         async with admin_engine.begin() as connection:
             await isolation.set_role_login(connection, name, False)

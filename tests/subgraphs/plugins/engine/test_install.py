@@ -233,6 +233,20 @@ async def test_failed_migration_leaves_nothing_and_names_the_file(
     assert await _leftovers(resources, plugin.name) == NOTHING
 
 
+async def test_migration_that_lifts_its_statement_timeout_is_stopped_and_undone(
+    resources: Resources, installed: Install
+) -> None:
+    endless = (
+        "0002_endless.sql",
+        "-- up\nSET statement_timeout = 0;\nSELECT pg_sleep(30);\n-- down\nSELECT 1;\n",
+    )
+    plugin = make_plugin("endless", migrations=[NOTES_MIGRATION, endless])
+    with pytest.raises(PluginInstallFailed, match="ran longer than 1 s") as failed:
+        await installed(plugin, migration_timeout_s=1.0)
+    assert failed.value.filename == "0002_endless.sql"
+    assert await _leftovers(resources, plugin.name) == NOTHING
+
+
 async def test_failing_install_hook_leaves_nothing(
     resources: Resources, installed: Install, database_url: str, secret: str
 ) -> None:
