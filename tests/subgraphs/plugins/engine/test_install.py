@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 
@@ -282,5 +283,21 @@ async def test_install_over_data_kept_by_an_uninstall_is_refused_and_keeps_it(
         "role": 1,
         "schema": 1,
         "registry": 0,
+        "migrations": 1,
+    }
+
+
+async def test_two_installs_of_one_plugin_at_once_leave_exactly_one(
+    resources: Resources, installed: Install
+) -> None:
+    plugin = make_plugin("race")
+    outcomes = await asyncio.gather(installed(plugin), installed(plugin), return_exceptions=True)
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(failures) == 1
+    assert isinstance(failures[0], (PluginInstallFailed, PluginAlreadyInstalled))
+    assert await _leftovers(resources, plugin.name) == {
+        "role": 1,
+        "schema": 1,
+        "registry": 1,
         "migrations": 1,
     }

@@ -19,6 +19,7 @@ from subgraphs.plugins.engine import (
     writes_blocked,
 )
 from tests.subgraphs.plugins.engine.conftest import (
+    NOTES_MIGRATION,
     Install,
     connect_as,
     make_plugin,
@@ -223,3 +224,26 @@ async def test_dropping_a_table_frees_space_over_quota(
 async def test_enforcing_the_quota_of_an_unknown_plugin_is_refused(resources: Resources) -> None:
     with pytest.raises(PluginNotInstalled):
         await enforce_quota(resources.engine, plugin_name("noquota"), 1)
+
+
+@pytest.mark.parametrize("target", ["events", "events_2026"])
+async def test_partitioned_tables_over_quota_refuse_writes_to_parent_and_partition(
+    resources: Resources, installed: Install, database_url: str, secret: str, target: str
+) -> None:
+    partitions = (
+        "0002_events.sql",
+        "-- up\n"
+        "CREATE TABLE events (at date NOT NULL, body text) PARTITION BY RANGE (at);\n"
+        "CREATE TABLE events_2026 PARTITION OF events"
+        " FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n"
+        "-- down\nDROP TABLE events;\n",
+    )
+    plugin = make_plugin(f"parts_{target[-4:]}", migrations=[NOTES_MIGRATION, partitions])
+    await installed(plugin)
+    assert await enforce_quota(resources.engine, plugin.name, 1) is True
+    session = await connect_as(database_url, plugin.name, secret)
+    try:
+        with pytest.raises(asyncpg.PostgresError, match=QUOTA_ERROR):
+            await session.execute(f"INSERT INTO {target} VALUES ('2026-06-01', 'x')")
+    finally:
+        await session.close()
