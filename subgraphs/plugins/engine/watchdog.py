@@ -13,8 +13,8 @@ from subgraphs.plugins.engine.identifiers import role_name
 
 _OVERDUE = text(
     "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity"
-    " WHERE usename = :role AND pid <> pg_backend_pid() AND ("
-    "  (state = 'active'"
+    " WHERE usename = :role AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+    " AND ((state IN ('active', 'fastpath function call')"
     "   AND query_start < clock_timestamp() - make_interval(secs => :statement_s))"
     "  OR (state IN ('idle in transaction', 'idle in transaction (aborted)')"
     "   AND state_change < clock_timestamp() - make_interval(secs => :idle_s)))"
