@@ -11,6 +11,7 @@ from subgraphs.plugins.engine.audit import Actor
 from subgraphs.plugins.engine.credentials import role_password, role_url
 from subgraphs.plugins.engine.errors import (
     PluginAlreadyInstalled,
+    PluginDatabaseError,
     PluginEngineError,
     PluginInputInvalid,
     PluginInstallFailed,
@@ -34,6 +35,7 @@ __all__ = [
     "Migration",
     "Plugin",
     "PluginAlreadyInstalled",
+    "PluginDatabaseError",
     "PluginEngineError",
     "PluginInputInvalid",
     "PluginInstallFailed",

@@ -62,6 +62,19 @@ class PluginUninstallFailed(PluginEngineError):
         self.reason = reason
 
 
+class PluginDatabaseError(PluginEngineError):
+    """A watchdog or login change could not finish (for example a lock wait timed out); the
+    next run retries it."""
+
+    code = "PLUGIN_DATABASE_ERROR"
+
+    def __init__(self, name: str, action: str, reason: str) -> None:
+        super().__init__(f"{action} for plugin {name!r} failed: {reason}")
+        self.name = name
+        self.action = action
+        self.reason = reason
+
+
 class PluginUndoFailed(PluginEngineError):
     """Undoing a failed install failed too: the named objects need an operator's attention."""
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import asyncpg
-from sqlalchemy.exc import DBAPIError
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from subgraphs.plugins.engine.errors import PluginEngineError
+import asyncpg
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from subgraphs.plugins.engine.errors import PluginDatabaseError, PluginEngineError
 
 
 def postgres_error(exc: BaseException) -> asyncpg.PostgresError | None:
@@ -32,3 +35,14 @@ def describe(exc: BaseException) -> str:
         message = f"{found.message} (SQLSTATE {found.sqlstate})"
         return f"{message}; {detail}" if detail else message
     return str(exc) or type(exc).__name__
+
+
+@asynccontextmanager
+async def database_errors(name: str, action: str) -> AsyncIterator[None]:
+    """Database failures inside as PluginDatabaseError (engine errors pass unchanged)."""
+    try:
+        yield
+    except PluginEngineError:
+        raise
+    except (SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        raise PluginDatabaseError(name, action, describe(exc)) from exc

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from subgraphs.plugins.engine import isolation
 from subgraphs.plugins.engine.errors import PluginNotInstalled
 from subgraphs.plugins.engine.identifiers import OVER_QUOTA_ROLE, quote_ident, role_name
+from subgraphs.plugins.engine.postgres_errors import database_errors
 
 WRITE_GUARD_TRIGGER = "althaus_storage_quota"
 
@@ -60,6 +61,11 @@ _BLOCKED = text(
 async def storage_used(admin_engine: AsyncEngine, name: str) -> int:
     """Bytes held by the plugin's schema: tables, materialized views and sequences with their
     indexes and TOAST."""
+    async with database_errors(name, "measuring storage"):
+        return await _storage_used(admin_engine, name)
+
+
+async def _storage_used(admin_engine: AsyncEngine, name: str) -> int:
     async with admin_engine.connect() as connection:
         used = await connection.execute(_USED, {"schema": role_name(name)})
         return int(used.scalar_one())
@@ -77,6 +83,11 @@ async def enforce_quota(admin_engine: AsyncEngine, name: str, quota_bytes: int) 
 
     Meant to run every few seconds: when nothing changes it only reads the catalog.
     """
+    async with database_errors(name, "enforcing the storage quota"):
+        return await _enforce_quota(admin_engine, name, quota_bytes)
+
+
+async def _enforce_quota(admin_engine: AsyncEngine, name: str, quota_bytes: int) -> bool:
     schema = role_name(name)
     async with admin_engine.connect() as connection:
         if not await isolation.role_exists(connection, name):

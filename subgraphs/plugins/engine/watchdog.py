@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.plugins.engine.identifiers import role_name
+from subgraphs.plugins.engine.postgres_errors import database_errors
 
 _OVERDUE = text(
     "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity"
@@ -31,11 +32,23 @@ async def enforce_limits(
     """Terminate the plugin's sessions whose current statement has run longer than
     `statement_timeout_ms`, or that have sat idle in a transaction longer than
     `idle_in_transaction_timeout_ms` (default: the statement limit). Returns how many."""
-    idle_ms = (
-        statement_timeout_ms
-        if idle_in_transaction_timeout_ms is None
-        else (idle_in_transaction_timeout_ms)
-    )
+    async with database_errors(name, "enforcing statement limits"):
+        return await _enforce_limits(
+            admin_engine,
+            name,
+            statement_timeout_ms,
+            idle_in_transaction_timeout_ms=idle_in_transaction_timeout_ms,
+        )
+
+
+async def _enforce_limits(
+    admin_engine: AsyncEngine,
+    name: str,
+    statement_timeout_ms: int,
+    *,
+    idle_in_transaction_timeout_ms: int | None = None,
+) -> int:
+    idle_ms = idle_in_transaction_timeout_ms or statement_timeout_ms
     async with admin_engine.connect() as connection:
         overdue = await connection.execute(
             _OVERDUE,

@@ -9,9 +9,11 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from core import db
 from core.resources import Resources
 from subgraphs.plugins.engine import (
     Plugin,
+    PluginDatabaseError,
     PluginNotInstalled,
     enforce_quota,
     install,
@@ -247,3 +249,14 @@ async def test_partitioned_tables_over_quota_refuse_writes_to_parent_and_partiti
             await session.execute(f"INSERT INTO {target} VALUES ('2026-06-01', 'x')")
     finally:
         await session.close()
+
+
+async def test_a_database_failure_is_a_coded_engine_error(database_url: str) -> None:
+    engine = db.create_engine(db.with_database(database_url, "althaus_no_such_database"))
+    try:
+        with pytest.raises(PluginDatabaseError, match="measuring storage") as failed:
+            await storage_used(engine, plugin_name("nodb"))
+    finally:
+        await engine.dispose()
+    assert failed.value.code == "PLUGIN_DATABASE_ERROR"
+    assert "althaus_no_such_database" in failed.value.reason
