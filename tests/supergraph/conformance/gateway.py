@@ -11,10 +11,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+
 from core.config import Settings
 from core.security.principal import Principal, RequestContext
 from supergraph.compose import SubgraphDefinition, compose
 from supergraph.gateway import Gateway
+from supergraph.http.app import create_gateway_app
 from supergraph.http.operation import OperationRunner
 from supergraph.transport import AsgiTransport
 from tests.supergraph.conformance.subgraph import Subgraph
@@ -43,6 +46,7 @@ class CaseGateway:
     runner: OperationRunner
     subgraphs: dict[str, Subgraph]
     supergraph_sdl: str
+    settings: Settings
 
     async def run(
         self,
@@ -62,6 +66,17 @@ class CaseGateway:
         )
         return result.body
 
+    @asynccontextmanager
+    async def http(self) -> AsyncIterator[httpx.AsyncClient]:
+        """A client of the gateway's real HTTP app (GraphQL over HTTP, CSRF, auth) over it."""
+        app = create_gateway_app(self.settings, self.runner.gateway, close_gateway=False)
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
+                yield client
+        finally:
+            await app.state.users.close()
+
     def clear(self) -> None:
         for subgraph in self.subgraphs.values():
             subgraph.received.clear()
@@ -78,6 +93,8 @@ async def case_gateway(
     gateway = Gateway(settings, transports=transports, mask_subgraph_errors=False)
     await gateway.load(sdl)
     try:
-        yield CaseGateway(OperationRunner(gateway, SECRET), {s.name: s for s in subgraphs}, sdl)
+        yield CaseGateway(
+            OperationRunner(gateway, SECRET), {s.name: s for s in subgraphs}, sdl, settings
+        )
     finally:
         await gateway.close()
