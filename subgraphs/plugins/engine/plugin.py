@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from subgraphs.plugins.engine.errors import PluginInputInvalid
 from subgraphs.plugins.engine.identifiers import check_name
@@ -51,6 +51,43 @@ class Limits:
                 )
             values[key] = value
         return cls(**values)
+
+
+class _Named(Protocol):
+    @property
+    def filename(self) -> str: ...
+
+
+class _VerifiedManifest(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+class VerifiedPackage(Protocol):
+    """What `subgraphs.plugins.package.verify_archive` returns, as far as the engine reads it."""
+
+    @property
+    def manifest(self) -> _VerifiedManifest: ...
+
+    @property
+    def files(self) -> Mapping[str, bytes]: ...
+
+    @property
+    def checksum(self) -> str: ...
+
+    @property
+    def signature(self) -> str | None: ...
+
+    @property
+    def migrations(self) -> Sequence[_Named]: ...
+
+
+MIGRATIONS_DIR = "migrations"
 
 
 @dataclass(frozen=True)
@@ -102,3 +139,26 @@ class Plugin:
         if isinstance(value, Mapping):  # an author given as {name, email}
             value = value.get("name")
         return str(value) if value is not None else None
+
+    @classmethod
+    def from_verified(cls, verified: VerifiedPackage) -> Plugin:
+        """The plugin of a verified package: its manifest as written, its migration files
+        (re-read from the package so their checksums are of the exact bytes), its archive's
+        checksum and signature."""
+        files: list[tuple[str, str]] = []
+        for migration in verified.migrations:
+            path = f"{MIGRATIONS_DIR}/{migration.filename}"
+            try:
+                files.append((migration.filename, verified.files[path].decode("utf-8")))
+            except KeyError:
+                raise PluginInputInvalid(f"the package has no {path}") from None
+            except UnicodeDecodeError:
+                raise PluginInputInvalid(f"{path} is not UTF-8 text") from None
+        return cls.from_files(
+            verified.manifest.name,
+            verified.manifest.version,
+            verified.manifest.to_json(),
+            files,
+            checksum=verified.checksum,
+            signature=verified.signature,
+        )
