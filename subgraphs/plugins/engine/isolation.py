@@ -74,6 +74,19 @@ async def apply_settings(connection: AsyncConnection, name: str, limits: Limits)
         "search_path": role,
     }
     await connection.exec_driver_sql(f"ALTER ROLE {role} RESET ALL")
+    # Settings a role put on itself for one database would win over its role-wide ones.
+    per_database = await connection.execute(
+        text(
+            "SELECT d.datname FROM pg_catalog.pg_db_role_setting s"
+            " JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase"
+            " WHERE s.setrole = CAST(:role AS regrole)"
+        ),
+        {"role": role_name(name)},
+    )
+    for (database,) in per_database.all():
+        await connection.exec_driver_sql(
+            f"ALTER ROLE {role} IN DATABASE {quote_ident(database)} RESET ALL"
+        )
     for setting, value in settings.items():
         await connection.exec_driver_sql(f"ALTER ROLE {role} SET {setting} = {value}")
     await connection.exec_driver_sql(

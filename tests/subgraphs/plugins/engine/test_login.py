@@ -53,6 +53,10 @@ async def test_restore_role_undoes_defaults_the_plugin_set_on_its_own_role(
     try:
         await session.execute("ALTER ROLE CURRENT_USER SET statement_timeout = 0")
         await session.execute("ALTER ROLE CURRENT_USER SET search_path = public")
+        database = await session.fetchval("SELECT current_database()")
+        await session.execute(
+            f'ALTER ROLE CURRENT_USER IN DATABASE "{database}" SET statement_timeout = 0'
+        )
     finally:
         await session.close()
     assert "statement_timeout=0" in await _role_settings(resources, plugin.name)
@@ -77,8 +81,8 @@ async def _role_settings(resources: Resources, name: str) -> list[str]:
         found = await connection.execute(
             text(
                 "SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r"
-                " ON r.oid = s.setrole WHERE r.rolname = :r AND s.setdatabase = 0"
+                " ON r.oid = s.setrole WHERE r.rolname = :r"
             ),
             {"r": f"plugin_{name}"},
         )
-        return list(found.scalar_one())
+        return [setting for row in found.all() for setting in row[0]]
