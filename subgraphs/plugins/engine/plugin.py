@@ -106,6 +106,11 @@ class Plugin:
         check_name(self.name)
         if not isinstance(self.version, str) or not self.version.strip():
             raise PluginInputInvalid("plugin version: must be a non-empty string")
+        for key, value in (("name", self.name), ("version", self.version)):
+            if key in self.manifest and self.manifest[key] != value:
+                raise PluginInputInvalid(
+                    f"plugin {key} {value!r} does not match the manifest's {self.manifest[key]!r}"
+                )
         object.__setattr__(self, "limits", Limits.from_manifest(self.manifest))
 
     @classmethod

@@ -34,3 +34,8 @@ def test_a_bad_limit_is_refused_naming_it(value: object) -> None:
 def test_a_bad_plugin_name_is_refused(name: str) -> None:
     with pytest.raises(PluginInputInvalid, match="plugin name"):
         Plugin(name=name, version="1.0.0", manifest={})
+
+
+def test_a_name_or_version_other_than_the_manifests_is_refused() -> None:
+    with pytest.raises(PluginInputInvalid, match="does not match the manifest"):
+        Plugin(name="blog", version="1.0.0", manifest={"name": "blog", "version": "2.0.0"})
