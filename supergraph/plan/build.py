@@ -211,7 +211,10 @@ class GroupBuilder:
             pos.client = {**pos.client, **client} if pos.client else client
         for f in fields:
             if f.internal:
-                key = pos.internal_key(f.name)
+                # A required field with arguments gets its own response key: a client field of
+                # the same name may ask other arguments, possibly at a position where the
+                # client's fields are not known yet.
+                key = f"{f.name}__internal" if f.arguments else pos.internal_key(f.name)
                 if key != f.key:
                     f = NField(key, f.name, f.arguments, f.conditions, f.selections, f.loc, True)
             if f.name == "__typename":

@@ -278,6 +278,7 @@ def _required_fields(
     sets: list[SelectionSetNode], type_name: str, index: SupergraphIndex, runtime: str
 ) -> list[RequiredField]:
     subs: dict[str, list[SelectionSetNode]] = {}
+    with_arguments: set[str] = set()
 
     def walk(selection_set: SelectionSetNode) -> None:
         for selection in selection_set.selections:
@@ -285,6 +286,8 @@ def _required_fields(
                 name = selection.name.value
                 if name == "__typename":
                     continue
+                if selection.arguments:
+                    with_arguments.add(name)
                 found = subs.setdefault(name, [])
                 if selection.selection_set is not None:
                     found.append(selection.selection_set)
@@ -299,9 +302,11 @@ def _required_fields(
         walk(selection_set)
     out: list[RequiredField] = []
     for name, nested in subs.items():
+        # the planner fetches a required field with arguments under its own key (build.py)
+        alias = f"{name}__internal" if name in with_arguments else None
         if nested:
             child = index.field_type(type_name, name)
-            out.append(RequiredField(name, required_selections(nested, child, index)))
+            out.append(RequiredField(name, required_selections(nested, child, index), alias))
         else:
-            out.append(RequiredField(name))
+            out.append(RequiredField(name, None, alias))
     return out
