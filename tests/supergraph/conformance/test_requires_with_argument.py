@@ -204,3 +204,31 @@ async def test_variable_argument_through_two_fragments(gateway: CaseGateway) -> 
             ]
         }
     }
+
+
+async def test_client_asks_a_required_nested_field_with_other_arguments(
+    gateway: CaseGateway,
+) -> None:
+    query = '{ products { isExpensiveCategory category { averagePrice(currency: "EUR") } } }'
+    assert await gateway.run(query) == {
+        "data": {
+            "products": [
+                {"isExpensiveCategory": False, "category": {"averagePrice": 20}},
+                {"isExpensiveCategory": True, "category": {"averagePrice": 24}},
+            ]
+        }
+    }
+    sent = gateway.subgraphs["shipping"].received[-1]["variables"]["representations"]
+    assert [r["category"] for r in sent] == [{"averagePrice": 10}, {"averagePrice": 12}]
+
+
+async def test_client_asks_a_required_field_with_other_arguments(gateway: CaseGateway) -> None:
+    query = '{ products { price(currency: "EUR") shippingEstimate } }'
+    assert await gateway.run(query) == {
+        "data": {
+            "products": [
+                {"price": 22, "shippingEstimate": 110},
+                {"price": 44, "shippingEstimate": 440},
+            ]
+        }
+    }
