@@ -37,11 +37,36 @@ class InternalClaims:
     context: RequestContext
 
 
+PLUGIN_AUDIENCE_PREFIX = "plugin_"
+
+
 def _check_secret(secret: str | bytes) -> bytes:
     key = secret.encode() if isinstance(secret, str) else secret
     if len(key) < MIN_SECRET_BYTES:
         raise ValueError("INTERNAL_TOKEN_SECRET must be at least 256 bits (32 bytes)")
     return key
+
+
+def audience_key(secret: str | bytes, audience: str) -> bytes:
+    """The key that signs tokens for `audience`.
+
+    Core subgraphs share INTERNAL_TOKEN_SECRET. A plugin subgraph (`plugin_<name>`) runs code
+    the platform does not trust with that secret, so its tokens are signed with a key derived
+    from it for that audience alone: the plugin's process is given only its derived key
+    (`plugin_key`), which can neither mint tokens for another subgraph nor be turned back into
+    the platform's secret.
+    """
+    key = _check_secret(secret)
+    if audience.startswith(PLUGIN_AUDIENCE_PREFIX):
+        return hmac.new(key, b"althaus-plugin-token:" + audience.encode(), hashlib.sha256).digest()
+    return key
+
+
+def plugin_key(secret: str | bytes, audience: str) -> str:
+    """The derived key handed to a plugin's process, hex-encoded (see `audience_key`)."""
+    if not audience.startswith(PLUGIN_AUDIENCE_PREFIX):
+        raise ValueError(f"{audience!r} is not a plugin subgraph (plugin_<name>)")
+    return audience_key(secret, audience).hex()
 
 
 def mint(
@@ -77,7 +102,7 @@ def mint(
     # same bytes PyJWT would produce, verified by PyJWT in `verify`) costs a fraction of
     # `jwt.encode`, which re-validates the key and headers on every call.
     signing_input = _HEADER_B64 + b"." + _b64(orjson.dumps(claims))
-    signature = hmac.new(_check_secret(secret), signing_input, hashlib.sha256).digest()
+    signature = hmac.new(audience_key(secret, audience), signing_input, hashlib.sha256).digest()
     return (signing_input + b"." + _b64(signature)).decode("ascii")
 
 
@@ -88,14 +113,25 @@ def _b64(data: bytes) -> bytes:
     return base64.urlsafe_b64encode(data).rstrip(b"=")
 
 
-def verify(token: str | None, audience: str, secret: str | bytes) -> InternalClaims:
-    """Check signature, issuer, audience and expiry; return the principal and request context."""
+def verify(
+    token: str | None, audience: str, secret: str | bytes, *, derived_key: bool = False
+) -> InternalClaims:
+    """Check signature, issuer, audience and expiry; return the principal and request context.
+
+    `secret` is INTERNAL_TOKEN_SECRET, or with `derived_key=True` the hex key a plugin's process
+    was given (`plugin_key`).
+    """
     if not token:
         raise InternalTokenError("missing X-Internal-Token")
+    if derived_key:
+        raw = secret.decode() if isinstance(secret, bytes) else secret
+        key = _check_secret(bytes.fromhex(raw))
+    else:
+        key = audience_key(secret, audience)
     try:
         claims = jwt.decode(
             token,
-            _check_secret(secret),
+            key,
             algorithms=[ALGORITHM],
             audience=audience,
             issuer=ISSUER,

@@ -63,3 +63,30 @@ def test_missing_token_is_refused() -> None:
 def test_secret_shorter_than_256_bits_is_refused() -> None:
     with pytest.raises(ValueError, match="256 bits"):
         internal_token.mint(EDITOR, "users", "short")
+
+
+def test_plugin_subgraph_tokens_verify_only_with_that_plugins_derived_key() -> None:
+    token = internal_token.mint(EDITOR, "plugin_blog", SECRET)
+    blog_key = internal_token.plugin_key(SECRET, "plugin_blog")
+    claims = internal_token.verify(token, "plugin_blog", blog_key, derived_key=True)
+    assert claims.principal == EDITOR
+    # The gateway side verifies with the platform secret, deriving the same key.
+    assert internal_token.verify(token, "plugin_blog", SECRET).principal == EDITOR
+    # Another plugin's key, or the derived key used as if it were the platform secret, fails.
+    other_key = internal_token.plugin_key(SECRET, "plugin_shop")
+    with pytest.raises(InternalTokenError):
+        internal_token.verify(token, "plugin_blog", other_key, derived_key=True)
+    with pytest.raises(InternalTokenError):
+        internal_token.verify(token, "plugin_blog", blog_key)
+
+
+def test_a_plugins_derived_key_cannot_mint_tokens_for_core_subgraphs() -> None:
+    blog_key = internal_token.plugin_key(SECRET, "plugin_blog")
+    forged = internal_token.mint(EDITOR, "users", bytes.fromhex(blog_key))
+    with pytest.raises(InternalTokenError, match="invalid"):
+        internal_token.verify(forged, "users", SECRET)
+
+
+def test_derived_keys_exist_only_for_plugin_audiences() -> None:
+    with pytest.raises(ValueError, match="not a plugin subgraph"):
+        internal_token.plugin_key(SECRET, "users")
