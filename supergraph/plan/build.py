@@ -13,7 +13,7 @@ from graphql.language import SelectionSetNode
 
 from supergraph.model.elements import Key
 from supergraph.plan.errors import PlanningError
-from supergraph.plan.fetch_group import FetchGroup
+from supergraph.plan.fetch_group import FetchGroup, argument_alias
 from supergraph.plan.graph import SupergraphIndex
 from supergraph.plan.operation import Conditions, NField, NFragment, NSelection, collect
 from supergraph.plan.position import (
@@ -54,17 +54,29 @@ class GroupBuilder:
         return group
 
     def _entity_group(
-        self, service: str, path: tuple[str, ...], deps: frozenset[int], typename: str | None
+        self,
+        service: str,
+        path: tuple[str, ...],
+        deps: frozenset[int],
+        typename: str | None,
+        requires: SelectionSetNode | None = None,
     ) -> FetchGroup:
-        key = (service, path, deps, typename)
-        group = self._by_key.get(key)
-        if group is None:
-            group = self._new_group(
-                service, path=path, entity=True, deps=deps, representation_typename=typename
-            )
-            group.kind = "query"
-            self._by_key[key] = group
-        return group
+        # A representation carries one value per field: requirements asking one field with
+        # other arguments need entity fetches of their own.
+        turn = 0
+        while True:
+            key = (service, path, deps, typename, turn)
+            group = self._by_key.get(key)
+            if group is None:
+                group = self._new_group(
+                    service, path=path, entity=True, deps=deps, representation_typename=typename
+                )
+                group.kind = "query"
+                self._by_key[key] = group
+                return group
+            if requires is None or not group.conflicts_with([requires]):
+                return group
+            turn += 1
 
     def _touch(self, group: FetchGroup) -> None:
         for touched in self._touched:
@@ -214,7 +226,9 @@ class GroupBuilder:
                 # A required field with arguments gets its own response key: a client field of
                 # the same name may ask other arguments, possibly at a position where the
                 # client's fields are not known yet.
-                key = f"{f.name}__internal" if f.arguments else pos.internal_key(f.name)
+                key = (
+                    argument_alias(f.name, f.arguments) if f.arguments else pos.internal_key(f.name)
+                )
                 if key != f.key:
                     f = NField(key, f.name, f.arguments, f.conditions, f.selections, f.loc, True)
             if f.name == "__typename":
@@ -458,7 +472,7 @@ class GroupBuilder:
         for outer in self._touched:
             outer.update(touched)
         typename = via if self.index.is_interface_object(target, via) else None
-        group = self._entity_group(target, pos.path, frozenset(touched), typename)
+        group = self._entity_group(target, pos.path, frozenset(touched), typename, requires)
         if not self.index.is_abstract(via):
             possible: frozenset[str] = frozenset()
         elif via != type_name and not self.index.is_abstract(type_name):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from graphql import print_ast
@@ -22,6 +23,32 @@ from supergraph.plan.nodes import FetchNode, RequiredField, RequiredFragment, Re
 from supergraph.plan.operation import Conditions
 
 _ENTITIES = "_entities(representations:$representations)"
+
+
+def argument_alias(name: str, arguments: tuple[ArgumentNode, ...] | list[ArgumentNode]) -> str:
+    """The response key a required field with arguments is fetched under: one per argument set,
+    so two requirements of one field with other arguments (or a client field) never share it."""
+    text = ",".join(print_ast(a) for a in arguments)
+    return f"{name}__internal_{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+
+
+def argument_signatures(selection_set: SelectionSetNode) -> dict[tuple[str, ...], str]:
+    """Path of field names -> printed arguments, for every field with arguments in a set."""
+    out: dict[tuple[str, ...], str] = {}
+
+    def walk(node: SelectionSetNode, path: tuple[str, ...]) -> None:
+        for selection in node.selections:
+            if isinstance(selection, AstField):
+                here = (*path, selection.name.value)
+                if selection.arguments:
+                    out[here] = ",".join(print_ast(a) for a in selection.arguments)
+                if selection.selection_set is not None:
+                    walk(selection.selection_set, here)
+            elif isinstance(selection, InlineFragmentNode):
+                walk(selection.selection_set, path)
+
+    walk(selection_set, ())
+    return out
 
 
 @dataclass(slots=True, eq=False)
@@ -180,6 +207,18 @@ class FetchGroup:
         if not possible <= entry[1]:
             self.requires[type_condition] = (entry[0], entry[1] | possible)
 
+    def conflicts_with(self, sets: list[SelectionSetNode]) -> bool:
+        """Whether `sets` ask a field this group's requirements ask with other arguments."""
+        mine: dict[tuple[str, ...], str] = {}
+        for own_sets, _ in self.requires.values():
+            for own in own_sets:
+                mine.update(argument_signatures(own))
+        for other in sets:
+            for path, arguments in argument_signatures(other).items():
+                if mine.get(path, arguments) != arguments:
+                    return True
+        return False
+
     def common_conditions(self) -> Conditions:
         if not self.entry_conditions:
             return ()
@@ -246,7 +285,7 @@ def _aliased(
         return selections
     return tuple(
         RequiredField(s.name, s.selections, aliases[s.name])
-        if isinstance(s, RequiredField) and s.name in aliases
+        if isinstance(s, RequiredField) and s.name in aliases and s.alias is None
         else s
         for s in selections
     )
@@ -277,8 +316,7 @@ def required_selections(
 def _required_fields(
     sets: list[SelectionSetNode], type_name: str, index: SupergraphIndex, runtime: str
 ) -> list[RequiredField]:
-    subs: dict[str, list[SelectionSetNode]] = {}
-    with_arguments: set[str] = set()
+    subs: dict[tuple[str, str | None], list[SelectionSetNode]] = {}
 
     def walk(selection_set: SelectionSetNode) -> None:
         for selection in selection_set.selections:
@@ -286,9 +324,9 @@ def _required_fields(
                 name = selection.name.value
                 if name == "__typename":
                     continue
-                if selection.arguments:
-                    with_arguments.add(name)
-                found = subs.setdefault(name, [])
+                # the planner fetches a required field with arguments under its own key
+                alias = argument_alias(name, selection.arguments) if selection.arguments else None
+                found = subs.setdefault((name, alias), [])
                 if selection.selection_set is not None:
                     found.append(selection.selection_set)
             elif isinstance(selection, InlineFragmentNode):
@@ -301,9 +339,7 @@ def _required_fields(
     for selection_set in sets:
         walk(selection_set)
     out: list[RequiredField] = []
-    for name, nested in subs.items():
-        # the planner fetches a required field with arguments under its own key (build.py)
-        alias = f"{name}__internal" if name in with_arguments else None
+    for (name, alias), nested in subs.items():
         if nested:
             child = index.field_type(type_name, name)
             out.append(RequiredField(name, required_selections(nested, child, index), alias))

@@ -53,6 +53,8 @@ def merge_siblings(groups: list[FetchGroup]) -> list[FetchGroup]:
                     continue
                 if _guards(first, by_id, memo) != _guards(second, by_id, memo):
                     continue  # one runs under a @skip/@include the other does not
+                if first.conflicts_with([f for sets, _ in second.requires.values() for f in sets]):
+                    continue  # one representation cannot carry a field with two argument sets
                 _absorb(first, second)
                 alive.remove(second)
                 for other in alive:
