@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import signal
+import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -46,6 +48,16 @@ class DatabaseUnavailableError(CommandFailedError):
     """The database cannot be reached, or has not been migrated."""
 
     code = "DATABASE_UNAVAILABLE"
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """Make SIGTERM end the process through SystemExit, so that atexit handlers run.
+
+    uvicorn shuts down gracefully on SIGTERM and then raises the signal again; with Python's
+    default handler that kills the process before atexit runs, and the embedded PostgreSQL and
+    Redis (stopped by the last process holding them, at exit) would be left running.
+    """
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def run_database_task(task: Coroutine[Any, Any, T], database_url: str | None) -> T:
@@ -127,7 +139,23 @@ def create_gateway_service(settings: Settings) -> Any:
             "the gateway HTTP app is not part of this build yet (supergraph.http is missing)"
         ) from None
     gateway = _build_gateway(settings)
-    return http.create_gateway_app(settings, gateway)
+    # The gateway follows the stored supergraph versions (falling back to composing from the
+    # configured subgraphs while there are none); its own pool and Redis client, closed on exit.
+    resources = Resources.build(settings)
+    source = _stored_source(resources)
+    gateway.source = source
+
+    async def close_resources() -> None:
+        await source.close()
+        await resources.close()
+
+    return http.create_gateway_app(settings, gateway, on_shutdown=[close_resources])
+
+
+def _stored_source(resources: Resources) -> Any:
+    from supergraph.sources import StoredSupergraphSource
+
+    return StoredSupergraphSource(resources.engine, resources.redis, resources.settings)
 
 
 def _build_gateway(settings: Settings) -> Any:
@@ -148,7 +176,9 @@ def _build_gateway(settings: Settings) -> Any:
     return builder(settings)
 
 
-def _in_process_gateway(settings: Settings, mounted: dict[str, Any]) -> tuple[Any, Any]:
+def _in_process_gateway(
+    settings: Settings, mounted: dict[str, Any], resources: Resources | None = None
+) -> tuple[Any, Any]:
     from supergraph.auth.users_service import UsersService
     from supergraph.gateway import Gateway, compose_from_subgraphs
     from supergraph.http import create_gateway_app
@@ -156,8 +186,13 @@ def _in_process_gateway(settings: Settings, mounted: dict[str, Any]) -> tuple[An
 
     timeout = settings.subgraph_timeout_seconds
     transports = {name: AsgiTransport(name, app, timeout) for name, app in mounted.items()}
+    # With resources, the gateway serves the latest stored supergraph version and follows new
+    # ones (in-process transports still win by name); with none stored, it composes on start.
     gateway = Gateway(
-        settings, transports=transports, loader=compose_from_subgraphs(settings, transports)
+        settings,
+        transports=transports,
+        loader=compose_from_subgraphs(settings, transports),
+        source=_stored_source(resources) if resources is not None else None,
     )
     users = UsersService("http://users", app=mounted["users"]) if "users" in mounted else None
     return gateway, create_gateway_app(settings, gateway, users=users, close_gateway=False)
@@ -186,7 +221,7 @@ def create_dev_app(settings: Settings) -> Starlette:
 
     # The gateway at /graphql calls the mounted subgraphs in-process (ASGI), through the same
     # planner, executor and X-Internal-Token path as over HTTP; it composes their SDLs on start.
-    gateway, gateway_app = _in_process_gateway(resources.settings, mounted)
+    gateway, gateway_app = _in_process_gateway(resources.settings, mounted, resources)
     routes.append(Mount("/", app=gateway_app))
 
     @contextlib.asynccontextmanager

@@ -14,6 +14,7 @@ from althaus.platform import (
     available_subgraphs,
     create_dev_app,
     display_url,
+    exit_cleanly_on_sigterm,
     run_database_task,
 )
 from core.config import Settings
@@ -74,6 +75,7 @@ def command(host: str | None, port: int | None) -> None:
     bind_port = port or settings.port
     subgraphs = ", ".join(available_subgraphs()) or "none yet"
     click.echo(f"Serving on http://{bind_host}:{bind_port} (subgraphs: {subgraphs})", err=True)
+    exit_cleanly_on_sigterm()
     uvicorn.run(
         app,
         host=bind_host,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from althaus.platform import SERVICES, create_service_app
+from althaus.platform import SERVICES, create_service_app, exit_cleanly_on_sigterm
 from core.config import Settings
 from core.embedded import resolve
 from core.logging import configure_logging
@@ -30,6 +30,7 @@ def command(service: str, host: str | None, port: int | None) -> None:
     bind_host = host or settings.host
     bind_port = port or (settings.port if service == "gateway" else SERVICES[service])
     click.echo(f"Serving {service} on http://{bind_host}:{bind_port}", err=True)
+    exit_cleanly_on_sigterm()
     uvicorn.run(
         app,
         host=bind_host,
