@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from graphql.language import DirectiveNode, print_ast
+from dataclasses import replace
+
+from graphql.language import DirectiveDefinitionNode, DirectiveNode, print_ast
 
 from .descriptions import pick_description
 from .errors import Report, quote_list
@@ -80,8 +82,12 @@ def merge(subgraphs: list[SubgraphModel], report: Report) -> Supergraph:
                 (print_ast(a.value) for a in link.arguments or () if a.name.value == "url"), ""
             )
             supergraph.composed_links.setdefault(url, print_ast(link))
+    composed: dict[str, DirectiveDefinitionNode] = {}
+    for subgraph in subgraphs:
         for name, definition in subgraph.composed.items():
-            supergraph.composed_directives.setdefault(name, print_ast(definition))
+            composed[name] = _with_defaults(composed.get(name), definition)
+    for name, definition in composed.items():
+        supergraph.composed_directives[name] = print_ast(definition)
     if any(s.version >= (2, 8) for s in subgraphs):
         supergraph.join_minor = 5
     elif supergraph.uses_override_label:
@@ -358,3 +364,22 @@ def _check_entity_interfaces(by_name: dict[str, Sources], report: Report) -> Non
                 (subgraph.name,),
                 name,
             )
+
+
+def _with_defaults(
+    kept: DirectiveDefinitionNode | None, other: DirectiveDefinitionNode
+) -> DirectiveDefinitionNode:
+    """The first definition of a composed directive, an argument default any subgraph gives
+    filled in (a client may then leave the argument out)."""
+    if kept is None:
+        return other
+    defaults = {a.name.value: a.default_value for a in other.arguments or () if a.default_value}
+    if not defaults:
+        return kept
+    arguments = tuple(
+        replace(a, default_value=defaults[a.name.value])
+        if a.default_value is None and a.name.value in defaults
+        else a
+        for a in kept.arguments or ()
+    )
+    return replace(kept, arguments=arguments)

@@ -67,6 +67,7 @@ FEDERATION_TYPES = frozenset(
         "ContextFieldValue",
     }
 )
+_UNPREFIXED_SCALARS = frozenset({"Scope", "Policy", "ContextFieldValue", "FieldSet"})
 FEDERATION_QUERY_FIELDS = frozenset({"_service", "_entities"})
 # directives whose applications the supergraph keeps, under these names
 CARRIED = frozenset(
@@ -147,7 +148,12 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
         if not isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
             continue
         type_name = definition.name.value
-        if type_name in FEDERATION_TYPES:
+        # unprefixed `Scope`, `Policy`, ... are the library's only as scalars: an enum or an
+        # object of that name is the user's own type
+        if type_name in FEDERATION_TYPES and (
+            type_name not in _UNPREFIXED_SCALARS
+            or isinstance(definition, ScalarTypeDefinitionNode | ScalarTypeExtensionNode)
+        ):
             continue
         kind = _KINDS[type(definition)]
         model = definitions.get(type_name)

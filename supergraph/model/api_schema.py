@@ -80,7 +80,10 @@ class _Filter:
             return replace(node, directives=())
         if isinstance(node, DirectiveDefinitionNode):
             name = node.name.value
-            if self.links.is_spec_element("@" + name) or self.links.is_spec_element(name):
+            spec = self.links.is_spec_element("@" + name) or self.links.is_spec_element(name)
+            # an executable directive of a linked spec (composed with @composeDirective) is
+            # for clients to send; only type-system directives of specs are the supergraph's
+            if spec and not all(loc.value in _EXECUTABLE for loc in node.locations):
                 return None
             return replace(node, arguments=self.arguments(node.arguments))
         if not isinstance(node, (TypeDefinitionNode, TypeExtensionNode)):
@@ -115,6 +118,20 @@ class _Filter:
                 t for t in node.types or () if t.name.value not in self.hidden_types
             )
         return replace(node, **changes)
+
+
+_EXECUTABLE = frozenset(
+    {
+        "QUERY",
+        "MUTATION",
+        "SUBSCRIPTION",
+        "FIELD",
+        "FRAGMENT_DEFINITION",
+        "FRAGMENT_SPREAD",
+        "INLINE_FRAGMENT",
+        "VARIABLE_DEFINITION",
+    }
+)
 
 
 def _named(type_node: Any) -> str:
