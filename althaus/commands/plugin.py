@@ -247,6 +247,18 @@ def trust_remove(fingerprint_or_name: str) -> None:
     click.echo(f"No longer trusting {removed.name} (fingerprint {removed.fingerprint[:16]}).")
 
 
+@command.command("doctor")
+def doctor() -> None:
+    """Show which plugin process protections are in force on this machine."""
+    from subgraphs.plugins.runtime.protections import report
+
+    protections = report()
+    width = max(len(protection.name) for protection in protections)
+    for protection in protections:
+        state = "yes" if protection.in_force else "no "
+        click.echo(f"{protection.name.ljust(width)}  {state}  {protection.detail}")
+
+
 async def _with_engine(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     """Run `work` with a one-connection engine, disposed afterwards (one command, one use)."""
     from core.db import create_engine
