@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from graphql.language import FieldNode, InlineFragmentNode
+
 from .errors import Report
-from .fieldset import FieldSetError, Selected, walk_field_set
+from .fieldset import FieldSetError, Selected, parse_field_set, walk_field_set
 from .model import INTERFACE, OBJECT, FieldModel, SubgraphModel, TypeModel
 from .typing_rules import named_type
 
@@ -137,8 +139,15 @@ def _check_requires(
         report.error(code, f"{where}: {exc.message}{extra}", (subgraph.name,), coordinate)
         return []
     if subgraph.fed2:
+        # Apollo's rule: a required leaf must be @external; a field with a selection may be
+        # local when what it selects is external (`comments { authorId }`)
+        composite = _composite_top_fields(field.requires or "")
         for item in selected:
-            if item.depth == 0 and not model.fields[item.field].external:
+            if (
+                item.depth == 0
+                and not model.fields[item.field].external
+                and item.field not in composite
+            ):
                 report.error(
                     "REQUIRES_FIELDS_MISSING_EXTERNAL",
                     f'{where}: field "{item.parent}.{item.field}" should not be part of a '
@@ -319,3 +328,21 @@ def _check_auth_on_interfaces(subgraph: SubgraphModel, report: Report) -> None:
                         (subgraph.name,),
                         coordinate,
                     )
+
+
+def _composite_top_fields(text: str) -> set[str]:
+    """Names of the top-level fields of a field set that have a selection of their own."""
+    try:
+        selection_set = parse_field_set(text)
+    except FieldSetError:
+        return set()
+    out: set[str] = set()
+    stack = list(selection_set.selections)
+    while stack:
+        selection = stack.pop()
+        if isinstance(selection, FieldNode):
+            if selection.selection_set is not None:
+                out.add(selection.name.value)
+        elif isinstance(selection, InlineFragmentNode):
+            stack.extend(selection.selection_set.selections)
+    return out
