@@ -451,7 +451,9 @@ class GroupBuilder:
         requires: SelectionSetNode | None,
     ) -> Position:
         """Plan the representation at `pos`, then return the position inside the entity group."""
-        guard = (pos.group.id, pos.path, type_name, target)
+        # a cycle is the same requirement needed again on the way to itself; a plain field of
+        # the target subgraph needed by a requirement there is a separate, earlier jump
+        guard = (pos.group.id, pos.path, type_name, target, id(requires) if requires else 0)
         if guard in self._active:
             raise PlanningError(
                 f"cannot plan a way into subgraph {target!r} for {type_name}: its key or "
