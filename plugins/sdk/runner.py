@@ -224,6 +224,20 @@ class RequireInternalToken:
         await self.app(scope, receive, send)
 
 
+class PluginConnection(asyncpg.Connection):  # type: ignore[misc]
+    """A pooled connection of a plugin's role, which may not call pg_advisory_unlock_all (the
+    engine revokes advisory locks from plugin roles): released without it."""
+
+    def get_reset_query(self) -> str:
+        return "CLOSE ALL;\nUNLISTEN *;\nRESET ALL;"
+
+
+def libpq_url(url: str) -> str:
+    """`postgresql+asyncpg://...` (SQLAlchemy's form) -> `postgresql://...` (asyncpg's)."""
+    scheme, sep, rest = url.partition("://")
+    return f"postgresql://{rest}" if sep and scheme.startswith("postgres") else url
+
+
 def build_app(schema: strawberry.Schema, state: RunnerState) -> Starlette:
     async def health(request: Request) -> Response:
         return JSONResponse(
@@ -240,10 +254,11 @@ def build_app(schema: strawberry.Schema, state: RunnerState) -> Starlette:
         if state.config.database_url:
             schema_name = f"plugin_{state.config.name}"
             state.pool = await asyncpg.create_pool(
-                state.config.database_url,
+                libpq_url(state.config.database_url),
                 min_size=0,
                 max_size=2,
                 server_settings={"search_path": schema_name},
+                connection_class=PluginConnection,
             )
         try:
             yield

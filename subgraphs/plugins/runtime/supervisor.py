@@ -68,6 +68,13 @@ class Supervisor:
         except PluginStartFailed:
             await process.stop()
             raise
+        if process.protections.get("landlock") != "applied":
+            # Recorded, not fatal: `althaus plugin doctor` explains what this machine lacks.
+            log.warning(
+                "plugin %s runs without Landlock: %s",
+                spec.name,
+                process.protections.get("landlock"),
+            )
         entry = Supervised(spec=spec, process=process, state="running")
         entry.task = asyncio.create_task(self._watch(entry), name=f"supervise plugin_{spec.name}")
         self._plugins[spec.name] = entry
