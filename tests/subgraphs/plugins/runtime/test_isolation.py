@@ -95,6 +95,15 @@ async def test_the_platforms_repository_files_cannot_be_read(rogue: PluginProces
     )
 
 
+async def test_the_platforms_own_code_cannot_be_imported(rogue: PluginProcess) -> None:
+    require_landlock(rogue)
+    document = "query($m: String!) { importModule(name: $m) }"
+    assert await ask(rogue, document, m="subgraphs.plugins.engine.credentials") == (
+        "refused:PermissionError"
+    )
+    assert await ask(rogue, document, m="json.tool") == "imported"  # the standard library is fine
+
+
 async def test_its_own_plugin_files_can_be_read(rogue: PluginProcess) -> None:
     path = str(FIXTURES / "fixture_rogue" / "plugin.yaml")
     answer = await ask(rogue, "query($p: String!) { readFile(path: $p) }", p=path)
