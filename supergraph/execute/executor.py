@@ -194,7 +194,9 @@ class Executor:
         fetch = flatten.node
         if type(fetch) is not FetchNode or fetch.requires is None:
             raise TypeError("a Flatten node must wrap an entity Fetch node (one with requires)")
-        representations, groups = self._builder(fetch).batch(objects_at(run.data, flatten.path))
+        representations, groups = self._builder(fetch).batch(
+            objects_at(run.data, flatten.path, flatten.type_conditions)
+        )
         if not representations:
             return
         variables = _forwarded(fetch, run.variables)

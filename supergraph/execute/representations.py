@@ -170,11 +170,20 @@ class RepresentationBuilder:
         return representations, groups
 
 
-def objects_at(root: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Every object found at `path` in merged data ("@" = every list item), nulls left out."""
+def objects_at(
+    root: dict[str, Any],
+    path: tuple[str, ...],
+    type_conditions: tuple[tuple[int, frozenset[str]], ...] = (),
+) -> list[dict[str, Any]]:
+    """Every object found at `path` in merged data ("@" = every list item), nulls left out;
+    after `depth` elements only objects of the types a condition names go on."""
     current: list[dict[str, Any]] = [root]
-    for key in path:
+    conditions = dict(type_conditions)
+    for depth, key in enumerate(path, 1):
         if key == "@":
+            allowed = conditions.get(depth)
+            if allowed is not None:
+                current = [v for v in current if v.get("__typename") in allowed]
             continue  # lists are expanded as they are met, whatever the path says
         found: list[dict[str, Any]] = []
         append = found.append
@@ -185,6 +194,9 @@ def objects_at(root: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, An
             elif type(child) is list:
                 _extend_objects(found, child)
         current = found
+        allowed = conditions.get(depth)
+        if allowed is not None:
+            current = [v for v in current if v.get("__typename") in allowed]
     return current
 
 
@@ -198,7 +210,9 @@ def _extend_objects(found: list[dict[str, Any]], items: list[Any]) -> None:
 
 
 def paths_of(
-    root: dict[str, Any], path: tuple[str, ...], wanted: set[int]
+    root: dict[str, Any],
+    path: tuple[str, ...],
+    wanted: set[int],
 ) -> dict[int, list[list[str | int]]]:
     """The client paths of the objects (by identity) in `wanted`, found along `path`.
 

@@ -60,16 +60,24 @@ class GroupBuilder:
         deps: frozenset[int],
         typename: str | None,
         requires: SelectionSetNode | None = None,
+        typed: tuple[tuple[int, frozenset[str], frozenset[str]], ...] = (),
     ) -> FetchGroup:
+        # only ancestors strictly above the entity matter: its own type is in the representation
+        typed = tuple(t for t in typed if t[0] < len(path))
         # A representation carries one value per field: requirements asking one field with
         # other arguments need entity fetches of their own.
         turn = 0
         while True:
-            key = (service, path, deps, typename, turn)
+            key = (service, path, deps, typename, typed, turn)
             group = self._by_key.get(key)
             if group is None:
                 group = self._new_group(
-                    service, path=path, entity=True, deps=deps, representation_typename=typename
+                    service,
+                    path=path,
+                    entity=True,
+                    deps=deps,
+                    representation_typename=typename,
+                    typed=typed,
                 )
                 group.kind = "query"
                 self._by_key[key] = group
@@ -204,7 +212,9 @@ class GroupBuilder:
             if source is not None and source.provides is not None:
                 provided = provided_tree(source.provides)
         self.plan_selection(
-            Position(pos.group, entry.sub, path, provided), fi.named_type, f.selections or []
+            Position(pos.group, entry.sub, path, provided, typed=pos.typed),
+            fi.named_type,
+            f.selections or [],
         )
 
     def plan_selection(self, pos: Position, type_name: str, selections: list[NSelection]) -> None:
@@ -301,6 +311,9 @@ class GroupBuilder:
                 if id(f) not in handled and f.name != "__typename"
             ]
             if fields:
+                typed = pos.typed
+                if len(possible) > 1:
+                    typed = (*typed, (len(pos.path), frozenset({runtime}), frozenset(possible)))
                 sub = Position(
                     pos.group,
                     pos.sel.fragment(runtime),
@@ -309,6 +322,7 @@ class GroupBuilder:
                     True,
                     pos.client,
                     pos.sel,
+                    typed,
                 )
                 self.plan_fields(sub, runtime, fields)
 
@@ -356,7 +370,13 @@ class GroupBuilder:
             ]
             if fields:
                 sub = Position(
-                    inner.group, inner.sel.fragment(runtime), pos.path, None, True, pos.client
+                    inner.group,
+                    inner.sel.fragment(runtime),
+                    pos.path,
+                    None,
+                    True,
+                    pos.client,
+                    typed=pos.typed,
                 )
                 self.plan_fields(sub, runtime, fields)
 
@@ -474,7 +494,9 @@ class GroupBuilder:
         for outer in self._touched:
             outer.update(touched)
         typename = via if self.index.is_interface_object(target, via) else None
-        group = self._entity_group(target, pos.path, frozenset(touched), typename, requires)
+        group = self._entity_group(
+            target, pos.path, frozenset(touched), typename, requires, pos.typed
+        )
         if not self.index.is_abstract(via):
             possible: frozenset[str] = frozenset()
         elif via != type_name and not self.index.is_abstract(type_name):
@@ -491,4 +513,6 @@ class GroupBuilder:
         if requires is not None:
             group.add_requirement(via, requires, possible, aliases)
         self._touch(group)
-        return Position(group, group.selections.fragment(via), pos.path, None, True, pos.client)
+        return Position(
+            group, group.selections.fragment(via), pos.path, None, True, pos.client, typed=pos.typed
+        )

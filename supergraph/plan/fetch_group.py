@@ -178,6 +178,8 @@ class FetchGroup:
     kind: str  # "query" or "mutation"
     path: tuple[str, ...] = ()
     entity: bool = False
+    # ancestors above `path` entered through a type condition: (depth, types, all possible)
+    typed: tuple[tuple[int, frozenset[str], frozenset[str]], ...] = ()
     deps: frozenset[int] = frozenset()
     selections: Selections = field(default_factory=Selections)
     # representation type -> (key and @requires selections, possible runtime types)

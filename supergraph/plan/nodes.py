@@ -79,6 +79,9 @@ class FlattenNode:
 
     path: tuple[str, ...]
     node: PlanNode
+    # Extension: (depth, type names): after `depth` elements of `path`, only objects whose
+    # `__typename` is one of the names go on (Apollo's `review|[UserReview].product`).
+    type_conditions: tuple[tuple[int, frozenset[str]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

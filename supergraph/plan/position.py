@@ -11,6 +11,7 @@ from supergraph.plan.fetch_group import FetchGroup, FieldSel, Selections
 from supergraph.plan.operation import NField, NFragment, NSelection
 
 Provided = dict[str, "Provided"]
+TypedAncestor = tuple[int, frozenset[str], frozenset[str]]
 
 
 @dataclass(slots=True)
@@ -25,6 +26,8 @@ class Position:
     client: dict[str, NField] | None = None
     # the selection set of the abstract parent, where leaves already selected need no repeat
     inherited: Selections | None = None
+    # ancestors entered through a type condition: (depth, types, every possible type there)
+    typed: tuple[TypedAncestor, ...] = ()
 
     def internal_key(self, name: str) -> str:
         """The response key of a field the planner needs: its name, unless the client took it."""

@@ -49,7 +49,7 @@ def _node(node: PlanNode, depth: int) -> list[str]:
         out.append(pad + "},")
         return out
     if isinstance(node, FlattenNode):
-        path = ".".join(node.path)
+        path = _flatten_path(node)
         return [f'{pad}Flatten(path: "{path}") {{', *_node(node.node, depth + 1), pad + "},"]
     if isinstance(node, (SequenceNode, ParallelNode)):
         name = "Sequence" if isinstance(node, SequenceNode) else "Parallel"
@@ -80,6 +80,15 @@ def _node(node: PlanNode, depth: int) -> list[str]:
         out.append(pad + "},")
         return out
     raise TypeError(f"unknown plan node {type(node).__name__}")
+
+
+def _flatten_path(node: FlattenNode) -> str:
+    """`review|[UserReview].product`: a type condition follows the element it applies after."""
+    parts = list(node.path)
+    for depth, types in node.type_conditions:
+        if 0 < depth <= len(parts):
+            parts[depth - 1] += "|[" + ",".join(sorted(types)) + "]"
+    return ".".join(parts)
 
 
 def _block(text: str, depth: int) -> list[str]:
@@ -153,7 +162,13 @@ def _node_json(node: PlanNode) -> dict[str, Any]:
             out["representationTypename"] = node.representation_typename
         return out
     if isinstance(node, FlattenNode):
-        return {"kind": "Flatten", "path": list(node.path), "node": _node_json(node.node)}
+        flatten: dict[str, Any] = {"kind": "Flatten", "path": list(node.path)}
+        if node.type_conditions:
+            flatten["typeConditions"] = [
+                {"depth": depth, "types": sorted(types)} for depth, types in node.type_conditions
+            ]
+        flatten["node"] = _node_json(node.node)
+        return flatten
     if isinstance(node, (SequenceNode, ParallelNode)):
         kind = "Sequence" if isinstance(node, SequenceNode) else "Parallel"
         return {"kind": kind, "nodes": [_node_json(n) for n in node.nodes]}

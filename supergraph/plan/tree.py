@@ -99,7 +99,8 @@ def build_tree(
             group = by_id[node]
             fetch: PlanNode = to_fetch(group)
             if group.entity:
-                fetch = FlattenNode(group.path, fetch)
+                conditions = tuple((depth, types) for depth, types, _ in group.typed)
+                fetch = FlattenNode(group.path, fetch, conditions)
             parts.append(fetch)
         kids = [p for p in (plan(c, inner) for c in children[node]) if p is not None]
         if node == _ROOT and mutation:

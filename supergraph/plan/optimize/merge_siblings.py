@@ -28,6 +28,23 @@ def _guards(
     return frozenset(found)
 
 
+def _union(
+    first: tuple[tuple[int, frozenset[str], frozenset[str]], ...],
+    second: tuple[tuple[int, frozenset[str], frozenset[str]], ...],
+) -> tuple[tuple[int, frozenset[str], frozenset[str]], ...]:
+    """Type conditions of a merged fetch: a depth stays conditioned only if both fetches condition
+    it, on every type either allows, and not when that covers every possible type."""
+    other = {depth: (types, possible) for depth, types, possible in second}
+    out = []
+    for depth, types, possible in first:
+        if depth not in other:
+            continue
+        union = types | other[depth][0]
+        if not union >= possible:
+            out.append((depth, union, possible))
+    return tuple(out)
+
+
 def merge_siblings(groups: list[FetchGroup]) -> list[FetchGroup]:
     """One fetch instead of two: the merged fetch waits for the dependencies of both."""
     by_id = {g.id: g for g in groups}
@@ -76,4 +93,5 @@ def _absorb(target: FetchGroup, source: FetchGroup) -> None:
                 type_condition, fields, possible, source.required_aliases.get(type_condition)
             )
     target.deps = target.deps | source.deps
+    target.typed = _union(target.typed, source.typed)
     target.entry_conditions.extend(source.entry_conditions)
