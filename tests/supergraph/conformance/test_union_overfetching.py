@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from graphql import parse
 
+from supergraph.plan.printer import print_plan
 from tests.supergraph.conformance.gateway import CaseGateway, case_gateway
 from tests.supergraph.conformance.subgraph import Subgraph
 
@@ -54,15 +56,6 @@ async def test_response_holds_only_the_runtime_member_fields(gateway: CaseGatewa
     assert await gateway.run(query) == {"data": {"review": {"product": {"b": "b for 1"}}}}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Flatten paths carry no type conditions (Apollo's `review|[UserReview].product`): the "
-        "entity fetches for UserReview's product run for every object at review.product, so "
-        "subgraphs c and d are asked about the AnonymousReview's product (the response is "
-        "still right: their fields are not shaped in)"
-    ),
-)
 async def test_fields_of_the_other_member_are_not_fetched(gateway: CaseGateway) -> None:
     gateway.clear()
     query = """
@@ -73,3 +66,17 @@ async def test_fields_of_the_other_member_are_not_fetched(gateway: CaseGateway) 
     assert await gateway.run(query) == {"data": {"review": {"product": {"b": "b for 1"}}}}
     assert gateway.subgraphs["c"].received == []
     assert gateway.subgraphs["d"].received == []
+
+
+async def test_entity_fetches_carry_the_type_condition_of_their_ancestor(
+    gateway: CaseGateway,
+) -> None:
+    snapshot = gateway.runner.gateway.snapshot
+    assert snapshot is not None
+    query = (
+        "{ review { ... on AnonymousReview { product { b } }"
+        " ... on UserReview { product { c } } } }"
+    )
+    printed = print_plan(snapshot.planner.plan(parse(query), None))
+    assert 'Flatten(path: "review|[AnonymousReview].product")' in printed
+    assert 'Flatten(path: "review|[UserReview].product")' in printed
