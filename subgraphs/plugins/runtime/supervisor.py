@@ -44,6 +44,7 @@ class Supervised:
     restarts: int = 0
     reason: str = ""
     task: asyncio.Task[None] | None = None
+    sleeping: bool = False  # in the backoff pause: the only place its task may be cancelled
 
 
 class Supervisor:
@@ -102,12 +103,19 @@ class Supervisor:
                     await result
                 return
             entry.state = "restarting"
-            await asyncio.sleep(self.policy.delay(len(entry.crashes)))
+            entry.sleeping = True
+            try:
+                await asyncio.sleep(self.policy.delay(len(entry.crashes)))
+            finally:
+                entry.sleeping = False
             if entry.state == "stopped":
                 return
             entry.process = PluginProcess(entry.spec)
             entry.restarts += 1
             await entry.process.start()
+            if entry.state == "stopped":  # stopped while spawning: end what was just started
+                await entry.process.stop()
+                return
             try:
                 await entry.process.wait_ready(self.policy.ready_timeout)
             except PluginStartFailed as exc:
@@ -122,10 +130,15 @@ class Supervisor:
         if entry is None:
             return
         entry.state = "stopped"
-        if entry.task is not None and entry.task is not asyncio.current_task():
-            entry.task.cancel()
+        task = entry.task
+        if task is not None and task is not asyncio.current_task():
+            # Cancelled only while it sleeps: cancelling a spawn could orphan the new process.
+            # Otherwise stopping its process wakes it, and it sees `stopped` and returns.
+            if entry.sleeping:
+                task.cancel()
+            await entry.process.stop()
             with contextlib.suppress(asyncio.CancelledError):
-                await entry.task
+                await task
         await entry.process.stop()
 
     async def stop_all(self) -> None:

@@ -112,3 +112,19 @@ async def test_a_plugin_that_cannot_start_is_refused_with_its_reason(
     else:
         raise AssertionError("a plugin exiting at startup was reported as started")
     assert supervisor.get("fixture_crashy") is None
+
+
+async def test_stopping_a_plugin_while_it_restarts_leaves_no_process(
+    supervisor: Supervisor, platform_secret: str, runtime_dirs: Callable[[], Path]
+) -> None:
+    spec = fixture_spec("fixture_crashy", runtime_dirs(), platform_secret)
+    process = await supervisor.start(spec)
+    (spec.home / "healed").write_text("restart normally")
+    await crash(lambda: query(process, "{ crash }", platform_secret))
+    entry = supervisor.get("fixture_crashy")
+    assert entry is not None
+    await wait_for(lambda: entry.restarts == 1)  # the restart is under way
+    await supervisor.stop("fixture_crashy")
+    assert entry.state == "stopped"
+    assert not entry.process.running
+    assert supervisor.get("fixture_crashy") is None
