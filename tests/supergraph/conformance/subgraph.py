@@ -106,15 +106,17 @@ class Subgraph:
         self.schema = executable_schema(self.sdl)
 
     def _entities(self, _info: Any, representations: list[dict[str, Any]]) -> list[Any]:
-        answers: list[Any] = []
-        for representation in representations:
-            typename = representation["__typename"]
-            resolver = self.entities.get(typename)
-            found = resolver(representation) if resolver is not None else None
-            if found is not None and "__typename" not in found:
-                found = {"__typename": typename, **found}
-            answers.append(found)
-        return answers
+        # one awaitable per representation: like a real subgraph, a failing one is null with an
+        # error at ["_entities", i] and the others still resolve
+        return [self._entity(representation) for representation in representations]
+
+    async def _entity(self, representation: dict[str, Any]) -> Any:
+        typename = representation["__typename"]
+        resolver = self.entities.get(typename)
+        found = resolver(representation) if resolver is not None else None
+        if found is not None and "__typename" not in found:
+            found = {"__typename": typename, **found}
+        return found
 
     def root_value(self) -> dict[str, Any]:
         value = dict(self.root)
