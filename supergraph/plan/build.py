@@ -109,8 +109,16 @@ class GroupBuilder:
                     group = self._new_group(self._cheapest(candidates, root_type, f))
                 previous = group
             else:
-                existing = [c for c in candidates if ("root", c) in self._by_key]
-                service = existing[0] if existing else self._cheapest(candidates, root_type, f)
+                # the subgraph that completes most of the field itself; among equals, one
+                # already fetched from (one request fewer), then the first
+                service = min(
+                    candidates,
+                    key=lambda g: (
+                        self._misses(g, root_type, f, 3),
+                        0 if ("root", g) in self._by_key else 1,
+                        candidates.index(g),
+                    ),
+                )
                 for part_service, part in self._root_parts(service, candidates, root_type, f):
                     group = self._by_key.get(("root", part_service)) or self._new_group(
                         part_service

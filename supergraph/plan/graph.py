@@ -168,8 +168,11 @@ class SupergraphIndex:
         source = next((s for s in fi.sources if s.graph == graph), None)
         if source is None:
             return False
+        # An @external key field of a type extension (Fed 1 `extend type`, `@extends`) is the
+        # subgraph's own: it comes in every representation. On a type the subgraph defines, an
+        # external key field is really another subgraph's (Apollo's "fake external" rule).
         if field in self.key_fields(graph, type_name) and (
-            source.external or source.used_overridden
+            source.used_overridden or (source.external and info.graphs[graph].extension)
         ):
             return True
         if source.external or source.used_overridden:
