@@ -34,6 +34,10 @@ class InvalidSlugError(BlogError):
     code = "BLOG_INVALID_SLUG"
 
 
+class InvalidBodyError(BlogError):
+    code = "BLOG_INVALID_BODY"
+
+
 class SlugTakenError(BlogError):
     code = "BLOG_SLUG_TAKEN"
 

@@ -113,7 +113,7 @@ class Mutation:
                 connection,
                 title=title,
                 slug=slug or store.slug_from_title(title),
-                body=input.body,
+                body=store.check_body(input.body),
                 author_id=author,
             )
         return Post.from_row(row)
@@ -129,7 +129,7 @@ class Mutation:
         if input.slug is not None:
             changes["slug"] = store.check_slug(input.slug)
         if input.body is not None:
-            changes["body"] = input.body
+            changes["body"] = store.check_body(input.body)
         async with _database(info).acquire() as connection, connection.transaction():
             row = await _owned(connection, info, id, "edit this post")
             return Post.from_row(await store.update(connection, row.id, changes))
@@ -146,6 +146,8 @@ class Mutation:
         status = "SCHEDULED" if when > now else "PUBLISHED"
         async with _database(info).acquire() as connection, connection.transaction():
             row = await _owned(connection, info, id, "publish this post")
+            if at is None and row.status == "PUBLISHED":
+                return Post.from_row(row)  # already public: keep its original publishAt
             changed = await store.update(connection, row.id, {"status": status, "publish_at": when})
         return Post.from_row(changed)
 

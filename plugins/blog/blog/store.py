@@ -9,12 +9,19 @@ from typing import Any
 
 import asyncpg
 
-from .errors import InvalidArgumentError, InvalidSlugError, InvalidTitleError, SlugTakenError
+from .errors import (
+    InvalidArgumentError,
+    InvalidBodyError,
+    InvalidSlugError,
+    InvalidTitleError,
+    SlugTakenError,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_TITLE = 200
 MAX_SLUG = 100
 MAX_PAGE = 100
+MAX_BODY = 100_000
 _COLUMNS = "id, title, slug, body, status, publish_at, author_id, created_at, updated_at"
 
 
@@ -59,6 +66,12 @@ def slug_from_title(title: str) -> str:
     if not slug:
         raise InvalidSlugError("the title gives no slug (no letters or digits): pass a slug")
     return slug
+
+
+def check_body(body: str) -> str:
+    if len(body) > MAX_BODY:
+        raise InvalidBodyError(f"body must be at most {MAX_BODY} characters, not {len(body)}")
+    return body
 
 
 def check_page_size(first: int) -> int:

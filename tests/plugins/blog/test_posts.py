@@ -188,3 +188,18 @@ async def test_user_without_posts_has_an_empty_list(blog: Blog) -> None:
     nobody = user("viewer")
     result = await blog.ask(ENTITIES, None, r=[{"__typename": "User", "id": nobody.sub}])
     assert result["data"]["_entities"] == [{"id": nobody.sub, "posts": []}]
+
+
+async def test_too_long_body_is_refused(blog: Blog) -> None:
+    result = await blog.ask(
+        CREATE, user("editor"), input={"title": "Long", "slug": slug(), "body": "x" * 100_001}
+    )
+    assert codes(result) == ["BLOG_INVALID_BODY"]
+
+
+async def test_publishing_again_keeps_the_first_publish_time(blog: Blog) -> None:
+    author = user("editor")
+    post = await create(blog, author, slug=slug())
+    first = (await blog.ask(PUBLISH, author, id=post["id"]))["data"]["publishPost"]
+    again = (await blog.ask(PUBLISH, author, id=post["id"]))["data"]["publishPost"]
+    assert again["publishAt"] == first["publishAt"]
