@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from plugins.sdk.request import PluginRequest
 
-from . import access, store
+from . import access, loaders, store
 from .errors import PostNotFoundError
 from .model import (
     CreatePostInput,
@@ -45,16 +45,8 @@ class User:
         "for the user themself and for editors."
     )
     async def posts(self, info: Context) -> list[Post]:
-        principal = info.context.principal
-        author = str(self.id)
-        unpublished: set[str] | bool = access.can_read_unpublished(principal) or (
-            {author} if principal.sub == author else set()
-        )
-        async with _database(info).acquire() as connection:
-            grouped = await store.by_authors(
-                connection, [author], include_unpublished_of=unpublished
-            )
-        return [Post.from_row(row) for row in grouped[author]]
+        rows = await loaders.posts_by_author(info.context).load(str(self.id))
+        return [Post.from_row(row) for row in rows]
 
 
 @strawberry.type

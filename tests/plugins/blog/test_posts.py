@@ -203,3 +203,18 @@ async def test_publishing_again_keeps_the_first_publish_time(blog: Blog) -> None
     first = (await blog.ask(PUBLISH, author, id=post["id"]))["data"]["publishPost"]
     again = (await blog.ask(PUBLISH, author, id=post["id"]))["data"]["publishPost"]
     assert again["publishAt"] == first["publishAt"]
+
+
+async def test_user_entities_answer_each_representation_in_order(blog: Blog) -> None:
+    first, second = user("editor"), user("editor")
+    one = await create(blog, first, slug=slug())
+    two = await create(blog, second, slug=slug())
+    for author, post in ((first, one), (second, two)):
+        await blog.ask(PUBLISH, author, id=post["id"])
+    representations = [{"__typename": "User", "id": who.sub} for who in (second, first, second)]
+    result = await blog.ask(ENTITIES, user("viewer"), r=representations)
+    assert [[p["slug"] for p in e["posts"]] for e in result["data"]["_entities"]] == [
+        [two["slug"]],
+        [one["slug"]],
+        [two["slug"]],
+    ]
