@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -23,6 +24,8 @@ from core.config import CORE_SUBGRAPHS, GATEWAY_PORT, Settings
 from core.resources import Resources
 
 T = TypeVar("T")
+
+DEV_FIRST_LOAD_SECONDS = 15.0
 
 SERVICES: dict[str, int] = {"gateway": GATEWAY_PORT, **CORE_SUBGRAPHS}
 """Every service `althaus serve` runs, with its default port (DESIGN.md, "Names and ports")."""
@@ -228,6 +231,12 @@ def create_dev_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Mounted apps' lifespans do not run: start and stop the gateway from here.
         await gateway.start()
+        # The subgraphs are in this process, so the first supergraph is only a moment away:
+        # serve once it is there (readiness says 503 meanwhile if it takes longer).
+        if not await gateway.wait_loaded(DEV_FIRST_LOAD_SECONDS):
+            logging.getLogger(__name__).warning(
+                "no supergraph loaded yet; the gateway answers 503 until one is"
+            )
         try:
             yield
         finally:

@@ -7,7 +7,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import orjson
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
@@ -30,6 +30,15 @@ V = TypeVar("V")
 
 TransportFactory = Callable[[str, str, float], SubgraphTransport]
 SupergraphLoader = Callable[[], Awaitable[str]]
+
+
+class SupergraphSource(Protocol):
+    """Where a gateway gets its supergraph over time (e.g. the stored versions): started by
+    `Gateway.start` instead of the one-shot loader, closed by `Gateway.close`."""
+
+    async def start(self, gateway: Gateway) -> None: ...
+
+    async def close(self) -> None: ...
 
 
 class BoundedCache(Generic[K, V]):
@@ -161,9 +170,11 @@ class Gateway:
         mask_subgraph_errors: bool | None = None,
         loader: SupergraphLoader | None = None,
         retry_seconds: float = 2.0,
+        source: SupergraphSource | None = None,
     ) -> None:
         self.settings = settings
         self.loader = loader
+        self.source = source
         self.retry_seconds = retry_seconds
         self._starting: asyncio.Task[None] | None = None
         self._overrides = dict(transports or {})
@@ -176,6 +187,7 @@ class Gateway:
         self._by_url: dict[tuple[str, str], SubgraphTransport] = {}
         self._load_lock = asyncio.Lock()
         self._retiring: set[asyncio.Task[None]] = set()
+        self._loaded = asyncio.Event()
 
     @property
     def snapshot(self) -> GatewaySnapshot | None:
@@ -185,8 +197,15 @@ class Gateway:
         """`SUBGRAPH_<NAME>_URL` wins over the URL the supergraph declares."""
         return self.settings.subgraph_urls.get(name.lower(), declared)
 
-    async def load(self, sdl: str) -> GatewaySnapshot:
-        """Build a snapshot from a supergraph SDL and make it current; errors leave the old one."""
+    async def load(
+        self, sdl: str, *, version: int | None = None, urls: Mapping[str, str] | None = None
+    ) -> GatewaySnapshot:
+        """Build a snapshot from a supergraph SDL and make it current; errors leave the old one.
+
+        `version` numbers the snapshot (a stored version's number; else the previous one + 1);
+        `urls` (name -> URL, a stored version's subgraphs) win over the SDL's and settings' URLs;
+        in-process transports given to the gateway still win over both.
+        """
         async with self._load_lock:
             supergraph = Supergraph.from_sdl(sdl)
             planner = QueryPlanner(supergraph)
@@ -197,7 +216,7 @@ class Gateway:
                 if override is not None:
                     transports[name] = override
                     continue
-                url = self.subgraph_url(name, info.url)
+                url = urls[name] if urls and name in urls else self.subgraph_url(name, info.url)
                 key = (name, url)
                 transport = self._by_url.get(key)
                 if transport is None:
@@ -208,7 +227,9 @@ class Gateway:
             executor = Executor(transports, supergraph.api_schema, mask_subgraph_errors=self._mask)
             previous = self._snapshot
             snapshot = GatewaySnapshot(
-                version=(previous.version + 1) if previous else 1,
+                version=version
+                if version is not None
+                else ((previous.version + 1) if previous else 1),
                 supergraph=supergraph,
                 planner=planner,
                 executor=executor,
@@ -216,6 +237,7 @@ class Gateway:
                 cache_size=self._cache_size,
             )
             self._snapshot = snapshot
+            self._loaded.set()
             unused = [key for key in self._by_url if key not in used]
             stale = [self._by_url.pop(key) for key in unused]
             if stale:
@@ -236,10 +258,27 @@ class Gateway:
 
     async def start(self) -> None:
         """Load from `loader` in the background, retrying until it works (readiness says 503
-        meanwhile), so that a gateway may start before its subgraphs."""
+        meanwhile), so that a gateway may start before its subgraphs. With a `source`, the
+        source is started instead (it falls back to `loader` itself when it has nothing)."""
+        if self.source is not None:
+            await self.source.start(self)
+            return
         if self.loader is None or self._starting is not None:
             return
         self._starting = asyncio.create_task(self._load_until_loaded(self.loader))
+
+    async def wait_loaded(self, seconds: float) -> bool:
+        """Until a supergraph is loaded or `seconds` pass; True when one is."""
+        try:
+            async with asyncio.timeout(seconds):
+                await self._loaded.wait()
+        except TimeoutError:
+            return False
+        return True
+
+    async def load_until_loaded(self, loader: SupergraphLoader) -> None:
+        """Load from `loader`, retrying with backoff (2 s doubling to 30 s) until it works."""
+        await self._load_until_loaded(loader)
 
     async def _load_until_loaded(self, loader: SupergraphLoader) -> None:
         delay = self.retry_seconds
@@ -263,6 +302,8 @@ class Gateway:
 
     async def close(self) -> None:
         """Close every transport (overrides included) and forget the snapshot."""
+        if self.source is not None:
+            await self.source.close()
         if self._starting is not None:
             self._starting.cancel()
         for task in list(self._retiring):
