@@ -130,7 +130,29 @@ def create_service_app(name: str, settings: Settings) -> Any:
     """The ASGI app of one service, as `althaus serve <name>` runs it."""
     if name == "gateway":
         return create_gateway_service(settings)
+    if name == "plugins":
+        return subgraph_factory(name)(settings, core_subgraphs=core_subgraphs(settings))
     return subgraph_factory(name)(settings)
+
+
+def core_subgraphs(settings: Settings, *, in_process: bool = False) -> Callable[..., Any]:
+    """What the plugin host composes plugins with: each core subgraph of this build, with the
+    SDL it answers to `_service { sdl }` and the URL gateways reach it at."""
+
+    async def definitions() -> list[Any]:
+        from supergraph.compose import SubgraphDefinition
+
+        found = []
+        for name in available_subgraphs():
+            schema = importlib.import_module(f"subgraphs.{name}.schema").schema
+            if in_process and name not in settings.subgraph_urls:
+                url = f"http://127.0.0.1:{settings.port}/subgraphs/{name}/graphql"
+            else:
+                url = settings.subgraph_url(name)
+            found.append(SubgraphDefinition(name=name, url=url, sdl=schema.as_str()))
+        return found
+
+    return definitions
 
 
 def create_gateway_service(settings: Settings) -> Any:
@@ -213,7 +235,10 @@ def create_dev_app(settings: Settings) -> Starlette:
     routes: list[BaseRoute] = []
     mounted: dict[str, Any] = {}
     for name in names:
-        app = subgraph_factory(name)(resources.settings, resources=resources)
+        extra: dict[str, Any] = {}
+        if name == "plugins":
+            extra["core_subgraphs"] = core_subgraphs(resources.settings, in_process=True)
+        app = subgraph_factory(name)(resources.settings, resources=resources, **extra)
         mounted[name] = app
         routes.append(Mount(f"/subgraphs/{name}", app=app))
 
@@ -229,7 +254,11 @@ def create_dev_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # Mounted apps' lifespans do not run: start and stop the gateway from here.
+        # Mounted apps' lifespans do not run: start and stop the plugin host and the gateway
+        # from here.
+        plugins = mounted.get("plugins")
+        if plugins is not None:
+            await plugins.state.plugin_host.start()
         await gateway.start()
         # The subgraphs are in this process, so the first supergraph is only a moment away:
         # serve once it is there (readiness says 503 meanwhile if it takes longer).
@@ -241,6 +270,8 @@ def create_dev_app(settings: Settings) -> Starlette:
             yield
         finally:
             await gateway.close()
+            if plugins is not None:
+                await plugins.state.plugin_host.close()
             await gateway_app.state.users.close()
             await resources.close()
 

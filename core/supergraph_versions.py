@@ -72,8 +72,13 @@ async def store(
     reason: str | None,
     ip: str | None = None,
     request_id: str | None = None,
+    audit: bool = True,
 ) -> SupergraphVersion:
-    """Insert a new version and its audit row in the caller's transaction (commit is theirs)."""
+    """Insert a new version and its audit row in the caller's transaction (commit is theirs).
+
+    `audit=False` when the caller's own audit row (e.g. `plugin.activate`) records the change,
+    so that one change leaves one row.
+    """
     creator = str(uuid.UUID(str(created_by))) if created_by is not None else None
     digest = sdl_hash(sdl)
     result = await conn.execute(
@@ -91,6 +96,8 @@ async def store(
         },
     )
     stored = _from_row(result.mappings().one())
+    if not audit:
+        return stored
     await append(
         conn,
         AuditEntry(

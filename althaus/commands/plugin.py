@@ -1,4 +1,4 @@
-"""`althaus plugin`: make, sign, check and trust plugin packages (install and friends join later).
+"""`althaus plugin`: make, sign, check and trust plugin packages (the lifecycle: plugin_lifecycle).
 
 Each subcommand is small: the work lives in `subgraphs.plugins.package`. Exit codes: 0 done,
 1 refused or failed (one line saying why, with the refusal's code), 2 usage or configuration.
@@ -282,3 +282,7 @@ async def _keys(engine: AsyncEngine) -> list[Publisher]:
 
     async with engine.connect() as connection:
         return await trusted_keys(connection)
+
+
+# The lifecycle commands (install, activate, ...) live in their own module and join the group.
+from althaus.commands import plugin_lifecycle  # noqa: E402, F401
