@@ -25,7 +25,7 @@ from plugins.sdk.request import NoDatabaseError, PluginRequest
 from . import store
 from .errors import InvalidSubmissionError, RateLimitedError
 from .settings import ContactSettings
-from .submission import is_spam, parse_submission
+from .submission import Submission, is_spam, parse_submission
 
 MAX_BODY = 32 * 1024
 MAX_FIELDS = 20
@@ -84,7 +84,7 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def _store(
-    context: PluginRequest, settings: ContactSettings, submission: Any, *, spam: bool
+    context: PluginRequest, settings: ContactSettings, submission: Submission, *, spam: bool
 ) -> int:
     """Count the submission against its IP's limit and store it (a bot's is counted, then
     dropped); the id the sender is told."""
@@ -99,15 +99,14 @@ async def _store(
                 wait = await store.take_rate_limit(
                     connection, sender.ip, settings.rate_limit_per_hour
                 )
-                if wait is None:
-                    if spam:
-                        message_id = await store.unused_id(connection)
-                    else:
-                        message_id = (await store.insert(connection, submission, sender)).id
-            if wait is not None:
-                raise RateLimitedError(settings.rate_limit_per_hour, wait)
+                if wait is not None:
+                    raise RateLimitedError(settings.rate_limit_per_hour, wait)
+                if spam:
+                    message_id = await store.unused_id(connection)
+                else:
+                    message_id = (await store.insert(connection, submission, sender)).id
             await store.forget_quiet_addresses(connection)
-    except (asyncpg.PostgresError, NoDatabaseError, OSError):
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, NoDatabaseError, OSError):
         raise RequestRefused(
             503, "CONTACT_UNAVAILABLE", "the contact form cannot take messages right now"
         ) from None
@@ -138,7 +137,7 @@ async def _fields(request: Request) -> Mapping[str, Any]:
                     max_num_fields=MAX_FIELDS,
                 )
             )
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         raise RequestRefused(
             400, "CONTACT_MALFORMED_REQUEST", f"the body is not valid {media_type}"
         ) from None

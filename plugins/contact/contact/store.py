@@ -55,13 +55,12 @@ async def take_rate_limit(connection: Any, ip: str | None, limit: int) -> int | 
     else the seconds until it may send again. Call inside the transaction that stores the
     message: the IP's row stays locked until it ends."""
     key = rate_limit_key(ip)
-    await connection.execute(
-        "INSERT INTO rate_limits (ip) VALUES ($1) ON CONFLICT (ip) DO NOTHING", key
-    )
+    # An upsert that always takes the row lock, even when a concurrent
+    # forget_quiet_addresses just deleted the row (a SELECT ... FOR UPDATE would find nothing).
     record = await connection.fetchrow(
-        "SELECT now() AS now, "
-        "ARRAY(SELECT hit FROM unnest(hits) AS hit WHERE hit > now() - $2::interval ORDER BY hit)"
-        " AS recent FROM rate_limits WHERE ip = $1 FOR UPDATE",
+        "INSERT INTO rate_limits AS r (ip) VALUES ($1) ON CONFLICT (ip) DO UPDATE SET ip = r.ip "
+        "RETURNING now() AS now, ARRAY(SELECT hit FROM unnest(r.hits) AS hit "
+        "WHERE hit > now() - $2::interval ORDER BY hit) AS recent",
         key,
         WINDOW,
     )
@@ -71,7 +70,6 @@ async def take_rate_limit(connection: Any, ip: str | None, limit: int) -> int | 
         # Free again when enough of the oldest hits leave the window to go under the limit
         # (the limit may have been lowered since they were counted).
         frees_at = recent[len(recent) - limit] + WINDOW
-        await connection.execute("UPDATE rate_limits SET hits = $2 WHERE ip = $1", key, recent)
         return max(1, math.ceil((frees_at - now).total_seconds()))
     await connection.execute(
         "UPDATE rate_limits SET hits = $2, updated_at = $3 WHERE ip = $1",

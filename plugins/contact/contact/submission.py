@@ -50,9 +50,8 @@ def parse_submission(fields: Mapping[str, Any]) -> Submission:
     email = _email(fields, problems)
     subject = _line(fields, "subject", MAX_SUBJECT, problems, required=False)
     message = _text(fields, problems)
-    if problems:
+    if problems or name is None or email is None or message is None:
         raise InvalidSubmissionError(problems)
-    assert name is not None and email is not None and message is not None
     return Submission(name=name, email=email, subject=subject or None, message=message)
 
 
