@@ -154,10 +154,15 @@ async def test_a_request_without_an_internal_token_is_refused(contact: ContactPl
     assert response.status_code == 401
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
 async def test_malformed_bodies_are_coded_errors(contact: ContactPlugin) -> None:
     cases: list[tuple[dict[str, Any], int]] = [
         ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400),
         ({"json": ["a", "list"]}, 400),
+        ({"content": b"[" * 30_000, "headers": {"content-type": "application/json"}}, 400),
+        ({"content": b"\xff\xfe", "headers": {"content-type": FORM}}, 400),
         ({"content": b"hello", "headers": {"content-type": "text/plain"}}, 415),
         ({"json": valid_fields(message="x" * 40_000)}, 413),
     ]
