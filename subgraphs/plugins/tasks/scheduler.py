@@ -246,16 +246,22 @@ class TaskScheduler:
         self, plugins: Sequence[ScheduledPlugin], now: datetime
     ) -> list[tuple[ScheduledPlugin, TaskSpec, datetime]]:
         due: list[tuple[ScheduledPlugin, TaskSpec, datetime]] = []
+        seen: set[tuple[str, str]] = set()
         for plugin in plugins:
             activated = _utc(plugin.activated_at).replace(second=0, microsecond=0)
             for task in plugin.tasks:
                 key = (plugin.name, task.name)
+                if key in seen:
+                    continue  # listed twice: one run, not two
+                seen.add(key)
                 if key in self._running:
                     continue  # left to another replica, or to a later tick
                 when = self._previous_due(plugin, task, now)
                 if when is None or when < activated or self._tried.get(key) == when:
                     continue
                 due.append((plugin, task, when))
+        for key in self._tried.keys() - seen:
+            del self._tried[key]  # a plugin deactivated, a task gone
         return due
 
     def _previous_due(
@@ -297,7 +303,7 @@ class TaskScheduler:
         claims: list[TaskClaim] = []
         for plugin, task, when in due:
             self._tried[(plugin.name, task.name)] = when
-            run_id = inserted.get((plugin.name, task.name))
+            run_id = inserted.pop((plugin.name, task.name), None)
             if run_id is not None:
                 claims.append(TaskClaim(run_id, plugin, task, when))
         return claims

@@ -373,3 +373,18 @@ async def test_a_task_with_an_invalid_cron_is_skipped_and_the_others_run(
     await scheduler.tick()
     await scheduler.wait_idle()
     assert [task for _plugin, task, _due in calls] == ["sync"]
+
+
+async def test_a_plugin_listed_twice_runs_its_task_once(
+    engine: AsyncEngine, clock: Clock, plugin_name: str
+) -> None:
+    calls: Calls = []
+
+    async def run(plugin: str, task: TaskSpec, due: datetime) -> None:
+        calls.append((plugin, task.name, due))
+
+    plugin = scheduled(plugin_name, ("sync", "* * * * *"))
+    scheduler = TaskScheduler(engine, active(plugin, plugin), run, "a", now=clock)
+    await scheduler.tick()
+    await scheduler.wait_idle()
+    assert calls == [(plugin_name, "sync", at("2031-05-05 10:00:00"))]
