@@ -223,7 +223,7 @@ def _in_process_gateway(
     return gateway, create_gateway_app(settings, gateway, users=users, close_gateway=False)
 
 
-def create_dev_app(settings: Settings) -> Starlette:
+def create_dev_app(settings: Settings, *, plugin_options: Any = None) -> Starlette:
     """Everything in one process: the gateway at `/graphql` over every subgraph, called
     in-process; each subgraph also at `/subgraphs/<name>/`, all sharing one Resources.
 
@@ -238,6 +238,7 @@ def create_dev_app(settings: Settings) -> Starlette:
         extra: dict[str, Any] = {}
         if name == "plugins":
             extra["core_subgraphs"] = core_subgraphs(resources.settings, in_process=True)
+            extra["options"] = plugin_options
         app = subgraph_factory(name)(resources.settings, resources=resources, **extra)
         mounted[name] = app
         routes.append(Mount(f"/subgraphs/{name}", app=app))
