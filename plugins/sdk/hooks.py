@@ -1,7 +1,10 @@
 """Hook specifications: what the platform calls on a plugin, when, and with what.
 
 Every hook is optional and async. Define one in the plugin's package with the same name and
-signature; the platform calls it in the plugin's own process, as the plugin's database role.
+signature; the platform calls it in a one-shot process of the plugin (sandboxed like the serving
+one; see docs/plugin-runtime.md, "One-shot actions"), as the plugin's database role. Each call
+is one transaction on `context.database`: a hook that raises leaves nothing it wrote behind.
+Raise an exception with a `code` attribute to tell the platform why; its first line is kept.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from typing import Any
 class PluginContext:
     """What a hook or task receives.
 
-    `database` is an async connection logged in as the plugin's role (`plugin_<name>`), whose
-    search_path is the plugin's schema; it is None where a hook runs without one.
+    `database` is an asyncpg connection logged in as the plugin's role (`plugin_<name>`), whose
+    search_path is the plugin's schema; it is None for a plugin without a database login.
+    `version` is the `version` of the plugin.yaml beside the code being run.
     """
 
     name: str
@@ -42,7 +46,8 @@ async def uninstall(context: PluginContext, keep_data: bool) -> None:
 
 
 async def update(context: PluginContext, old_version: str) -> None:
-    """After an update's new migrations ran, in the same transaction where it can be."""
+    """After an update's new migrations ran, in the same transaction: raising rolls back the
+    migrations too, and the plugin stays at `old_version`."""
 
 
 HOOKS: Mapping[str, Any] = {

@@ -15,6 +15,11 @@ and its database with `plugin_request(request)`:
         return JSONResponse({"hello": context.principal.sub})
 
     routes = [Route("/ping", ping, methods=["GET"])]
+
+A request without a valid X-Internal-Token for the plugin is refused with 401 before any handler
+runs. An exception a handler lets through becomes a 500 `{"error": {"code":
+"PLUGIN_ROUTE_FAILED", "message": "Unexpected error."}}` (the traceback goes to the plugin's
+stderr.log, never to the client); a path no route matches is a JSON 404 PLUGIN_ROUTE_NOT_FOUND.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from subgraphs.plugins.runtime import (
     run_task,
     run_update,
 )
+from subgraphs.plugins.runtime.protections import landlock
 from tests.subgraphs.plugins.engine.conftest import plugin_name, remove_if_present
 
 from .conftest import FIXTURES, Start, fixture_spec, query
@@ -35,6 +36,7 @@ EVENTS = (
     "-- up\nCREATE TABLE events (id serial PRIMARY KEY, hook text NOT NULL, detail text NOT NULL,"
     " role text NOT NULL, version text NOT NULL);\n-- down\nDROP TABLE events;\n",
 )
+REPO_ROOT = Path(__file__).resolve().parents[4]
 AUDIT = {"filename": "0002_audit.sql", "up": "CREATE TABLE audit (note text NOT NULL);"}
 
 
@@ -135,6 +137,18 @@ async def test_a_tasks_result_comes_back_with_anything_not_json_as_its_str(
         "environment_has_key": False,
         "at": "2026-01-02 03:04:05+00:00",
     }
+
+
+async def test_a_one_shot_run_is_sandboxed_before_the_plugin_is_imported(
+    actions: Callable[..., ProcessSpec],
+) -> None:
+    spec = actions(path=str(REPO_ROOT / "pyproject.toml"), megabytes=400)
+    outcome = await run_task(spec, "tasks.probe", cpu_seconds=10, timeout=60)
+    assert outcome["allocate"] == "refused:MemoryError"  # RLIMIT_AS, 256 MiB by default
+    if landlock().in_force:
+        assert outcome["read"] == "refused:PermissionError"
+    else:
+        print("Landlock not in force on this machine: the repository read is not checked")
 
 
 async def test_what_a_plugin_prints_does_not_spoil_its_result(
