@@ -109,7 +109,9 @@ class SubgraphGraphQL(GraphQL[SubgraphContext, None]):
     """Strawberry's ASGI app with our context and error format."""
 
     def __init__(self, schema: strawberry.federation.Schema, state: SubgraphState) -> None:
-        super().__init__(schema, graphql_ide=None, allow_queries_via_get=True)
+        super().__init__(
+            schema, graphql_ide=None, allow_queries_via_get=True, multipart_uploads_enabled=True
+        )
         self.state = state
 
     async def get_context(  # type: ignore[override]

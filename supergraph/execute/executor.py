@@ -24,6 +24,7 @@ from supergraph.execute.merge import merge_entity, merge_object
 from supergraph.execute.representations import RepresentationBuilder, objects_at, paths_of
 from supergraph.execute.requests import EncodedFetches, InflightQueries
 from supergraph.execute.shape import CompiledShapes, ResponseShaper
+from supergraph.execute.uploads import FetchFiles, files_in
 from supergraph.plan.nodes import (
     ConditionNode,
     FetchNode,
@@ -33,7 +34,7 @@ from supergraph.plan.nodes import (
     QueryPlan,
     SequenceNode,
 )
-from supergraph.transport.base import SubgraphTransport, TransportError
+from supergraph.transport.base import MultipartTransport, SubgraphTransport, TransportError
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +53,16 @@ class _Run:
         "headers_for",
         "on_fetch",
         "principal_key",
+        "uploads",
         "variables",
     )
 
     def __init__(
-        self, variables: Mapping[str, Any], headers_for: HeadersFor, principal_key: str
+        self,
+        variables: Mapping[str, Any],
+        headers_for: HeadersFor,
+        principal_key: str,
+        uploads: bool = False,
     ) -> None:
         self.data: dict[str, Any] = {}
         self.errors: list[GraphQLError] = []
@@ -65,6 +71,7 @@ class _Run:
         self.headers: dict[str, Mapping[str, str]] = {}  # per subgraph: signed once per request
         self.principal_key = principal_key
         self.on_fetch: FetchObserver | None = None
+        self.uploads = uploads  # the variables hold files (supergraph.execute.uploads.Upload)
 
 
 class Executor:
@@ -96,15 +103,18 @@ class Executor:
         principal_key: str,
         *,
         on_fetch: FetchObserver | None = None,
+        uploads: bool = False,
     ) -> dict[str, Any]:
-        if self._operations is not None and plan.operation_kind == "query":
+        """`uploads`: the variables hold uploaded files; each fetch whose variables contain one
+        is sent as a multipart request (never shared with another request)."""
+        if self._operations is not None and plan.operation_kind == "query" and not uploads:
             return await self._operations.run(
                 plan,
                 variables or {},
                 principal_key,
                 lambda: self._execute(plan, variables, headers_for, principal_key, on_fetch),
             )
-        return await self._execute(plan, variables, headers_for, principal_key, on_fetch)
+        return await self._execute(plan, variables, headers_for, principal_key, on_fetch, uploads)
 
     async def _execute(
         self,
@@ -113,8 +123,9 @@ class Executor:
         headers_for: HeadersFor,
         principal_key: str,
         on_fetch: FetchObserver | None = None,
+        uploads: bool = False,
     ) -> dict[str, Any]:
-        run = _Run(variables or {}, headers_for, principal_key)
+        run = _Run(variables or {}, headers_for, principal_key, uploads)
         run.on_fetch = on_fetch
         try:
             if plan.introspection is not None:
@@ -284,15 +295,17 @@ class Executor:
                 transport_error(TransportError(service, f"no transport configured for '{service}'"))
             )
             return None
-        body = self._encoded.get(fetch).body(variables)
         headers = run.headers.get(service)
         if headers is None:
             headers = run.headers[service] = run.headers_for(service)
         try:
-            if fetch.operation_kind == "query":
+            if run.uploads and (files := files_in(variables)) is not None:
+                raw = await self._send_files(fetch, transport, files, headers)
+            elif fetch.operation_kind == "query":
+                body = self._encoded.get(fetch).body(variables)
                 raw = await self._inflight.send(transport, body, headers, run.principal_key)
             else:
-                raw = await transport.send(body, headers)
+                raw = await transport.send(self._encoded.get(fetch).body(variables), headers)
         except TransportError as exc:
             run.errors.append(transport_error(exc))
             return None
@@ -307,6 +320,20 @@ class Executor:
             run.errors.append(transport_error(garbage))
             return None
         return answer
+
+    async def _send_files(
+        self,
+        fetch: FetchNode,
+        transport: SubgraphTransport,
+        files: FetchFiles,
+        headers: Mapping[str, str],
+    ) -> bytes:
+        if not isinstance(transport, MultipartTransport):
+            raise TransportError(
+                fetch.service, f"the transport of subgraph '{fetch.service}' cannot send files"
+            )
+        operations = self._encoded.get(fetch).body(files.variables)
+        return await transport.send_multipart(operations, files.encoded_map(), files.files, headers)
 
     def _builder(self, fetch: FetchNode) -> RepresentationBuilder:
         entry = self._builders.get(id(fetch))

@@ -20,13 +20,16 @@ from supergraph.auth.jwks import KeySet
 from supergraph.auth.tokens import AccessTokenVerifier
 from supergraph.auth.users_service import UsersService, origin_of
 from supergraph.gateway import Gateway
-from supergraph.http.context import Edge
+from supergraph.http.context import PLUGIN_BODY_MAX_BYTES, Edge
 from supergraph.http.edge import EdgeMiddleware
 from supergraph.http.graphiql import ASSETS_PREFIX, DEFAULT_DIST
 from supergraph.http.graphql import graphql_endpoint
 from supergraph.http.health import ReadinessProbe, health_endpoint, ready_endpoint
 from supergraph.http.operation import OperationRunner
+from supergraph.http.plugin_routes import METHODS as PLUGIN_ROUTE_METHODS
+from supergraph.http.plugin_routes import plugin_route_endpoint
 from supergraph.http.session import create_session, end_session, refresh_session
+from supergraph.http.uploads import UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES, UploadLimits
 
 JWKS_PATH = "/.well-known/jwks.json"
 
@@ -74,12 +77,17 @@ def create_gateway_app(
     on_shutdown: Sequence[Hook] = (),
     extra_routes: Sequence[BaseRoute] = (),
     close_gateway: bool = True,
+    upload_max_bytes: int = UPLOAD_MAX_BYTES,
+    upload_max_files: int = UPLOAD_MAX_FILES,
+    plugin_body_max_bytes: int = PLUGIN_BODY_MAX_BYTES,
 ) -> Starlette:
     """The gateway's HTTP app.
 
     `users` reaches the users subgraph's JWKS and API-key endpoints (by default over HTTP at
     the origin of the supergraph's `users` URL; `althaus dev` passes one bound to the in-process
     app). `on_startup`/`on_shutdown` run in the app's lifespan (load the supergraph there).
+    `upload_max_bytes`/`upload_max_files` bound a multipart (file upload) request;
+    `plugin_body_max_bytes` the body forwarded to a plugin HTTP route.
     """
     secret = settings.internal_token_secret
     if not secret:
@@ -93,7 +101,14 @@ def create_gateway_app(
         ApiKeyResolver(users_service, secret, ttl=api_key_ttl),
     )
     dist = graphiql_dir or DEFAULT_DIST
-    edge = Edge(settings, OperationRunner(gateway, secret), authenticator, dist)
+    edge = Edge(
+        settings,
+        OperationRunner(gateway, secret),
+        authenticator,
+        dist,
+        upload_limits=UploadLimits(upload_max_bytes, upload_max_files),
+        plugin_body_max_bytes=plugin_body_max_bytes,
+    )
 
     routes: list[BaseRoute] = [
         Route("/graphql", graphql_endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
@@ -102,6 +117,11 @@ def create_gateway_app(
         Route("/auth/session", create_session, methods=["POST"]),
         Route("/auth/refresh", refresh_session, methods=["POST"]),
         Route("/auth/logout", end_session, methods=["POST"]),
+        Route(
+            "/api/plugins/{name}/{path:path}",
+            plugin_route_endpoint,
+            methods=list(PLUGIN_ROUTE_METHODS),
+        ),
         *extra_routes,
     ]
     if settings.graphiql:
@@ -117,7 +137,8 @@ def create_gateway_app(
             allow_origins=origins,
             # Credentials (cookies) only for origins named one by one, never for "*".
             allow_credentials="*" not in origins,
-            allow_methods=["GET", "POST", "OPTIONS"],
+            # PUT, PATCH and DELETE for plugin HTTP routes; /graphql answers them 405.
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=list(CORS_HEADERS),
             expose_headers=["X-Request-Id"],
             max_age=600,

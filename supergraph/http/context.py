@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from starlette.requests import Request
 
@@ -13,6 +14,10 @@ from supergraph.auth.authenticator import Authenticator
 from supergraph.auth.errors import AuthenticationError, AuthServiceUnavailableError
 from supergraph.http.errors import RequestError
 from supergraph.http.operation import OperationRunner
+from supergraph.http.uploads import UploadLimits
+
+PLUGIN_BODY_MAX_BYTES: Final = 1024 * 1024
+"""The largest request body a plugin HTTP route is forwarded (413 beyond)."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,8 @@ class Edge:
     runner: OperationRunner
     authenticator: Authenticator
     graphiql_dir: Path
+    upload_limits: UploadLimits = field(default_factory=UploadLimits)
+    plugin_body_max_bytes: int = PLUGIN_BODY_MAX_BYTES
 
 
 def edge_of(request: Request) -> Edge:

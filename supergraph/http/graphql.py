@@ -10,12 +10,13 @@ from starlette.responses import Response
 
 from supergraph.auth.errors import AuthenticationError
 from supergraph.http import csrf
-from supergraph.http.context import auth_failure, edge_of, request_context
+from supergraph.http.context import Edge, auth_failure, edge_of, request_context
 from supergraph.http.errors import JSON, RequestError, error_response, json_response
 from supergraph.http.graphiql import graphiql_page
 from supergraph.http.negotiation import prefers_html, response_media_type
 from supergraph.http.operation import internal_error_body
 from supergraph.http.params import GraphQLParams, from_json_body, from_query_string
+from supergraph.http.uploads import MULTIPART, read_multipart
 
 log = logging.getLogger("althaus.gateway")
 
@@ -53,7 +54,7 @@ async def graphql_endpoint(request: Request) -> Response:
     state = request.scope.setdefault("state", {})
     try:
         csrf.check(method, request.headers)
-        params = await _params(request, method)
+        params = await _params(request, method, edge)
         state["operation_name"] = params.operation_name
         context = request_context(request)
         try:
@@ -71,6 +72,7 @@ async def graphql_endpoint(request: Request) -> Response:
             context,
             media_type=media,
             allow_mutation=method == "POST",
+            uploads=params.uploads,
         )
         if result.operation_name is not None:
             state["operation_name"] = result.operation_name
@@ -84,14 +86,17 @@ async def graphql_endpoint(request: Request) -> Response:
     return json_response(result.body, result.status, media_type=media)
 
 
-async def _params(request: Request, method: str) -> GraphQLParams:
+async def _params(request: Request, method: str, edge: Edge) -> GraphQLParams:
     if method == "GET":
         return from_query_string(request.query_params)
     media = csrf.media_type(request.headers.get("content-type"))
-    if media != JSON:
-        raise RequestError(
-            415,
-            "UNSUPPORTED_MEDIA_TYPE",
-            f"Content-Type {media or '(none)'} is not supported; send application/json",
-        )
-    return from_json_body(await request.body())
+    if media == JSON:
+        return from_json_body(await request.body())
+    if media == MULTIPART:
+        return await read_multipart(request, edge.upload_limits)
+    raise RequestError(
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+        f"Content-Type {media or '(none)'} is not supported; send application/json "
+        "(or multipart/form-data for file uploads)",
+    )

@@ -73,7 +73,9 @@ class OperationRunner:
         *,
         media_type: str,
         allow_mutation: bool = True,
+        uploads: bool = False,
     ) -> OperationResult:
+        """`uploads`: the variables hold uploaded files, which only a mutation may take."""
         snapshot = self.snapshot()
         prepared = snapshot.prepare(query)
         if prepared.syntax_errors:
@@ -107,6 +109,13 @@ class OperationRunner:
                 "METHOD_NOT_ALLOWED",
                 f"A {operation.operation.value} cannot be sent with GET; use POST",
                 headers={"Allow": "POST"},
+            )
+        if uploads and operation.operation is not OperationType.MUTATION:
+            raise RequestError(
+                400,
+                "BAD_REQUEST",
+                f"File uploads are accepted only in mutations, not in a "
+                f"{operation.operation.value}",
             )
         if operation.operation is OperationType.SUBSCRIPTION:
             raise RequestError(
@@ -145,7 +154,7 @@ class OperationRunner:
             return headers
 
         body = await snapshot.executor.execute(
-            plan, coerced.coerced, headers_for, principal_key(principal)
+            plan, coerced.coerced, headers_for, principal_key(principal), uploads=uploads
         )
         return OperationResult(body, 200, operation.name.value if operation.name else None)
 

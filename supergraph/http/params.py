@@ -20,6 +20,7 @@ class GraphQLParams:
     variables: dict[str, Any] | None
     operation_name: str | None
     extensions: dict[str, Any] | None
+    uploads: bool = False  # the variables hold files (a multipart request)
 
 
 def _bad(message: str, code: str = BAD_REQUEST) -> RequestError:

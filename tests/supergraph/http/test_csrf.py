@@ -49,8 +49,9 @@ async def test_multipart_with_a_preflight_header_passes_the_csrf_rule(edge: Edge
         response = await client.post(
             "/graphql", files={"operations": ("o", b"{}")}, headers=PREFLIGHT
         )
-    # Not CSRF: refused only because uploads are not supported yet.
-    assert response.status_code == 415
+    # Not CSRF: refused only because `operations` came as a file (see test_uploads.py).
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
 async def test_cookie_authenticated_text_plain_post_is_refused(edge: EdgeStack) -> None:
