@@ -476,7 +476,8 @@ async def plugin_connection(config: RunnerConfig) -> AsyncIterator[Any]:
             connection_class=PluginConnection,
         )
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        raise ActionError(DATABASE_UNAVAILABLE_CODE, f"cannot connect as its role: {exc}") from exc
+        reason = f"cannot connect as its role: {_one_line(exc)}"
+        raise ActionError(DATABASE_UNAVAILABLE_CODE, reason) from exc
     try:
         yield connection
     finally:
@@ -581,7 +582,8 @@ class ResultLine:
         return 0
 
     def failed(self, code: str, error: str, *, source: str = "runner", status: int = 1) -> int:
-        self._write({"ok": False, "code": code, "error": error, "source": source})
+        line = (error.strip().splitlines() or [code])[0]
+        self._write({"ok": False, "code": code, "error": line, "source": source})
         return status
 
     def _write(self, payload: Mapping[str, Any]) -> None:

@@ -94,16 +94,19 @@ async def run_action(spec: ProcessSpec, action: Mapping[str, Any], *, timeout: f
     spec.home.mkdir(mode=0o700, exist_ok=True)
     environment = spec.environment()
     environment[ACTION_VARIABLE] = json.dumps(dict(action))
-    process = await asyncio.create_subprocess_exec(
-        *spec.command(),
-        env=environment,
-        cwd=str(spec.home),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        start_new_session=True,
-        close_fds=True,
-    )
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *spec.command(),
+            env=environment,
+            cwd=str(spec.home),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,
+            close_fds=True,
+        )
+    except OSError as exc:
+        raise PluginActionFailed(spec.name, label, f"cannot start its process: {exc}") from exc
     stdout = _Capture(RESULT_LIMIT_BYTES, tail=False)
     stderr = _Capture(STDERR_TAIL_BYTES, tail=True)
     try:

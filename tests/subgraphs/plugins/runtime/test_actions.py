@@ -3,8 +3,10 @@ its outcome (or why it failed, or that it ran out of time) coming back to the pl
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -211,6 +213,37 @@ async def test_past_its_wall_clock_timeout_the_process_is_killed(
     pid = int((spec.home / "sleeper.pid").read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+@pytest.mark.parametrize(
+    ("action", "exit_code", "last_line"),
+    [
+        ({"action": "task", "function": "tasks.noisy", "cpu_seconds": 5}, 0, {"ok": True}),
+        (
+            {"action": "hook", "hook": "activate"},
+            1,
+            {"ok": False, "code": "FIXTURE_REFUSED", "source": "plugin"},
+        ),
+        ({"action": "nope"}, 2, {"ok": False, "code": "PLUGIN_RUNNER_CONFIG", "source": "runner"}),
+    ],
+)
+def test_the_runner_ends_with_one_json_line_and_an_exit_code_scripts_can_trust(
+    actions: Callable[..., ProcessSpec],
+    action: dict[str, Any],
+    exit_code: int,
+    last_line: dict[str, Any],
+) -> None:
+    spec = actions(fail="activate")
+    spec.home.mkdir(parents=True)
+    environment = {**spec.environment(), "ALTHAUS_PLUGIN_ACTION": json.dumps(action)}
+    done = subprocess.run(
+        spec.command(), env=environment, cwd=spec.home, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == exit_code, done.stderr
+    assert len(done.stdout.splitlines()) == 1  # what the plugin printed went to stderr
+    outcome = json.loads(done.stdout)
+    assert {key: outcome[key] for key in last_line} == last_line
+    assert "Traceback" not in done.stdout
 
 
 async def test_an_unknown_action_is_refused_by_the_runner(
