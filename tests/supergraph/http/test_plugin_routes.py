@@ -3,7 +3,7 @@ caller's principal in a signed token, over HTTP and in-process ASGI."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 import pytest
 
@@ -218,3 +218,26 @@ async def test_a_plugin_that_is_too_slow_is_a_504(stack: UploadStack) -> None:
             response = await client.get("/api/plugins/xyz/slow")
     assert response.status_code == 504
     assert response.json()["error"]["code"] == "GATEWAY_TIMEOUT"
+
+
+class GraphQLOnly:
+    """A transport from before plugin routes: `send` and `close` only (delegating)."""
+
+    def __init__(self, inner: AsgiTransport) -> None:
+        self.name = inner.name
+        self.inner = inner
+
+    async def send(self, body: bytes, headers: Mapping[str, str]) -> bytes:
+        return await self.inner.send(body, headers)
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+async def test_a_transport_without_http_routes_is_a_502(stack: UploadStack) -> None:
+    graphql_only = GraphQLOnly(AsgiTransport(PLUGIN, stack.apps[PLUGIN]))
+    async with stack.gateway_with({PLUGIN: graphql_only}) as gateway:
+        async with stack.client(stack.app(gateway)) as client:
+            response = await client.get("/api/plugins/xyz/hello")
+    assert response.status_code == 502
+    assert response.json()["error"]["code"] == "SUBREQUEST_HTTP_ERROR"

@@ -4,12 +4,13 @@ in-process ASGI, each fetch holding files sent on as a multipart request of its 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import orjson
 import pytest
 
+from supergraph.transport.asgi import AsgiTransport
 from tests.supergraph.http.stack import PREFLIGHT
 from tests.supergraph.http.upload_stack import UploadStack, upload_stack
 
@@ -320,3 +321,40 @@ async def test_one_file_mapped_to_two_places_fills_both(stack: UploadStack) -> N
         {"filename": "twice.txt", "size": 5},
         {"filename": "twice.txt", "size": 5},
     ]
+
+
+class JsonOnly:
+    """A transport from before uploads: `send` and `close` only (delegating to a real one)."""
+
+    def __init__(self, inner: AsgiTransport) -> None:
+        self.name = inner.name
+        self.inner = inner
+
+    async def send(self, body: bytes, headers: Mapping[str, str]) -> bytes:
+        return await self.inner.send(body, headers)
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+async def test_a_transport_that_cannot_send_files_gives_a_coded_error(stack: UploadStack) -> None:
+    json_only = JsonOnly(AsgiTransport("files", stack.apps["files"]))
+    async with stack.gateway_with({"files": json_only}) as gateway:
+        async with stack.client(stack.app(gateway)) as client:
+            response = await client.post(
+                "/graphql",
+                data=form(
+                    {"query": UPLOAD, "variables": {"file": None}}, {"0": ["variables.file"]}
+                ),
+                files={"0": ("a.txt", b"a", "text/plain")},
+                headers=PREFLIGHT,
+            )
+            pong = await client.post("/graphql", json={"query": "{ ping }"})
+    body = response.json()
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {
+        "code": "SUBREQUEST_HTTP_ERROR",
+        "service": "files",
+    }
+    assert "cannot send files" in body["errors"][0]["message"]
+    assert pong.json() == {"data": {"ping": "pong"}}  # plain GraphQL still goes through it
