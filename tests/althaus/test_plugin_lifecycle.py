@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
+import orjson
 import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
@@ -155,3 +157,91 @@ async def test_rollback_serves_an_earlier_version_as_a_new_one(dev: Dev) -> None
         "mutation { rollbackSupergraph(version: 999999) { version } }", dev.admin_token
     )
     assert missing["errors"][0]["extensions"]["code"] == "SUPERGRAPH_VERSION_NOT_FOUND"
+
+
+UPLOAD = "mutation($file: Upload!) { uploadPlugin(file: $file) { checksum name version signedBy } }"
+
+
+async def test_contact_uploaded_through_the_gateway_serves_its_form_and_settings(
+    dev: Dev, resources: Resources, publisher: Ed25519PrivateKey
+) -> None:
+    archive = pack_plugin(REPO / "plugins" / "contact", publisher).archive
+    response = await dev.client.post(
+        "/graphql",
+        headers={"authorization": f"Bearer {dev.admin_token}", "apollo-require-preflight": "1"},
+        data={
+            "operations": orjson.dumps({"query": UPLOAD, "variables": {"file": None}}).decode(),
+            "map": '{"0": ["variables.file"]}',
+        },
+        files={"0": ("contact.althaus", archive, "application/octet-stream")},
+    )
+    uploaded = response.json()
+    assert "errors" not in uploaded, uploaded
+    checksum = uploaded["data"]["uploadPlugin"]["checksum"]
+    assert uploaded["data"]["uploadPlugin"]["name"] == "contact"
+    assert uploaded["data"]["uploadPlugin"]["signedBy"] is not None
+
+    installed = await dev.graphql(
+        "mutation($c: String!) { installPlugin(checksum: $c) { name status } }",
+        dev.admin_token,
+        c=checksum,
+    )
+    assert installed == {"data": {"installPlugin": {"name": "contact", "status": "INSTALLED"}}}
+    gone = await dev.client.post("/api/plugins/contact/messages", json={})
+    assert gone.status_code == 404 and gone.json()["error"]["code"] == "PLUGIN_NOT_FOUND"
+
+    await dev.graphql('mutation { activatePlugin(name: "contact") { status } }', dev.admin_token)
+    message = {"name": "Ada", "email": "ada@example.com", "message": "Hello there, platform!"}
+
+    async def form_open() -> httpx.Response | None:
+        sent = await dev.client.post("/api/plugins/contact/messages", json=message)
+        return sent if sent.status_code != 404 else None
+
+    sent = await until(form_open, 10)
+    assert sent is not None and sent.status_code == 201, sent and sent.text
+    assert sent.json()["received"] is True
+
+    inbox = await dev.graphql(
+        "{ contactMessages(first: 5) { nodes { name email message } } }", dev.editor_token
+    )
+    assert inbox["data"]["contactMessages"]["nodes"] == [
+        {"name": "Ada", "email": "ada@example.com", "message": "Hello there, platform!"}
+    ]
+
+    refused = await dev.graphql(
+        'mutation { updatePluginSettings(name: "contact", settings: {rate_limit_per_hour: 0}) }',
+        dev.admin_token,
+    )
+    assert refused["errors"][0]["extensions"]["code"] == "PLUGIN_SETTINGS_INVALID"
+    assert "rate_limit_per_hour" in refused["errors"][0]["message"]
+    changed = await dev.graphql(
+        'mutation { updatePluginSettings(name: "contact", settings: {success_message: "Got it!"}) }',
+        dev.admin_token,
+    )
+    assert "errors" not in changed, changed
+    assert changed["data"]["updatePluginSettings"]["success_message"] == "Got it!"
+    shown = await dev.graphql("{ contactFormSettings { successMessage } }")
+    assert shown == {"data": {"contactFormSettings": {"successMessage": "Got it!"}}}
+    stored = await dev.graphql('{ pluginSettings(name: "contact") }', dev.admin_token)
+    assert stored["data"]["pluginSettings"]["rate_limit_per_hour"] == 5
+
+    await dev.graphql('mutation { deactivatePlugin(name: "contact") { status } }', dev.admin_token)
+    closed = await until(lambda: _closed(dev.client), 10)
+    assert closed
+    removed = await dev.graphql(
+        'mutation { uninstallPlugin(name: "contact", keepData: false) }', dev.admin_token
+    )
+    assert removed == {"data": {"uninstallPlugin": True}}
+    assert await audit_actions(resources, "contact") == [
+        "plugin.upload",
+        "plugin.install",
+        "plugin.activate",
+        "plugin.settings.update",
+        "plugin.deactivate",
+        "plugin.uninstall",
+    ]
+
+
+async def _closed(client: httpx.AsyncClient) -> bool:
+    answer = await client.post("/api/plugins/contact/messages", json={})
+    return answer.status_code == 404

@@ -65,10 +65,8 @@ async def stored(conn: AsyncConnection, name: str) -> dict[str, Any]:
         text("SELECT key, value FROM system.system_settings WHERE key LIKE :pattern"),
         {"pattern": _like(prefix(name))},
     )
-    values: dict[str, Any] = {}
-    for key, value in result.all():
-        values[key[len(prefix(name)) :]] = json.loads(value) if isinstance(value, str) else value
-    return values
+    # jsonb arrives decoded (the engine's JSON codec): a stored string is already a str.
+    return {key[len(prefix(name)) :]: value for key, value in result.all()}
 
 
 async def effective(
