@@ -215,8 +215,9 @@ async def test_contact_uploaded_through_the_gateway_serves_its_form_and_settings
     assert refused["errors"][0]["extensions"]["code"] == "PLUGIN_SETTINGS_INVALID"
     assert "rate_limit_per_hour" in refused["errors"][0]["message"]
     changed = await dev.graphql(
-        'mutation { updatePluginSettings(name: "contact", settings: {success_message: "Got it!"}) }',
+        "mutation($s: JSON!) { updatePluginSettings(name: \"contact\", settings: $s) }",
         dev.admin_token,
+        s={"success_message": "Got it!"},
     )
     assert "errors" not in changed, changed
     assert changed["data"]["updatePluginSettings"]["success_message"] == "Got it!"
