@@ -578,7 +578,10 @@ class ResultLine:
         os.dup2(2, 1)
 
     def ok(self, result: Any) -> int:
-        self._write({"ok": True, "result": result})
+        try:
+            self._write({"ok": True, "result": result})
+        except (ValueError, TypeError, RecursionError) as exc:  # e.g. a circular structure
+            return self.failed(ACTION_FAILED_CODE, f"its result cannot be sent: {_one_line(exc)}")
         return 0
 
     def failed(self, code: str, error: str, *, source: str = "runner", status: int = 1) -> int:
