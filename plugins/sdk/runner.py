@@ -316,7 +316,7 @@ class RunnerState:
 
 class PluginGraphQL(GraphQL[PluginRequest, None]):
     def __init__(self, schema: strawberry.Schema, state: RunnerState) -> None:
-        super().__init__(schema, graphql_ide=None)
+        super().__init__(schema, graphql_ide=None, multipart_uploads_enabled=True)
         self.state = state
 
     async def get_context(self, request: Any, response: Any) -> PluginRequest:
