@@ -215,7 +215,7 @@ async def test_contact_uploaded_through_the_gateway_serves_its_form_and_settings
     assert refused["errors"][0]["extensions"]["code"] == "PLUGIN_SETTINGS_INVALID"
     assert "rate_limit_per_hour" in refused["errors"][0]["message"]
     changed = await dev.graphql(
-        "mutation($s: JSON!) { updatePluginSettings(name: \"contact\", settings: $s) }",
+        'mutation($s: JSON!) { updatePluginSettings(name: "contact", settings: $s) }',
         dev.admin_token,
         s={"success_message": "Got it!"},
     )
