@@ -141,16 +141,40 @@ def _read_archive(path: Path) -> bytes:
         raise _failed(f"{path}: {exc.strerror or exc}") from None
 
 
+ALLOW_UNSIGNED = click.option(
+    "--allow-unsigned",
+    is_flag=True,
+    help="Accept a package with no signature (only when ALTHAUS_ENV=development).",
+)
+
+
+def _unsigned_params(allow_unsigned: bool) -> dict[str, str]:
+    if not allow_unsigned:
+        return {}
+    from core.config import Settings
+
+    if not Settings.from_env().is_development:
+        raise click.UsageError("--allow-unsigned is accepted only when ALTHAUS_ENV=development")
+    click.secho(
+        "WARNING: unsigned packages are accepted for this command; nobody vouches for them.",
+        err=True,
+        fg="red",
+    )
+    return {"allow_unsigned": "true"}
+
+
 @command.command("install")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def install(archive: Path) -> None:
+@ALLOW_UNSIGNED
+def install(archive: Path, allow_unsigned: bool) -> None:
     """Verify and install the plugin in ARCHIVE (not yet serving).
 
     The plugin is then installed but not serving; `althaus plugin activate NAME` adds it to
     the API. Nothing is written when any check or step fails.
     """
+    params = _unsigned_params(allow_unsigned)
     click.echo(f"Installing {archive} ...")
-    result = call_engine("install", body=_read_archive(archive))
+    result = call_engine("install", params=params, body=_read_archive(archive))
     click.echo(f"Installed {result['name']} {result['version']} (status {result['status']}).")
     click.echo(f"Next: althaus plugin activate {result['name']}")
 
@@ -190,14 +214,16 @@ def uninstall_command(name: str, keep_data: bool, yes: bool) -> None:
 
 @command.command("update")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def update(archive: Path) -> None:
+@ALLOW_UNSIGNED
+def update(archive: Path, allow_unsigned: bool) -> None:
     """Update an installed plugin to the package in ARCHIVE.
 
     Its new migrations and update hook run in one transaction: a failure leaves the schema,
     the registry and the running version as they were.
     """
+    params = _unsigned_params(allow_unsigned)
     click.echo(f"Updating from {archive} ...")
-    result = call_engine("update", body=_read_archive(archive))
+    result = call_engine("update", params=params, body=_read_archive(archive))
     click.echo(f"Updated {result['name']} to {result['version']} (status {result['status']}).")
 
 

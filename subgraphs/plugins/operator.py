@@ -83,6 +83,7 @@ class OperatorEndpoint:
         )
         name = request.query_params.get("name", "")
         keep_data = request.query_params.get("keep_data") in ("1", "true")
+        allow_unsigned = request.query_params.get("allow_unsigned") in ("1", "true")
         try:
             archive = await _body(request) if action in ("install", "update") else b""
         except ValueError as exc:
@@ -95,7 +96,7 @@ class OperatorEndpoint:
         async def work(progress: Progress) -> dict[str, Any]:
             if action in ("install", "update"):
                 progress("verifying the archive (sizes, paths, checksums, signature, manifest)")
-                uploaded = await host.upload(archive, actor)
+                uploaded = await host.upload(archive, actor, allow_unsigned=allow_unsigned)
                 progress(
                     f"verified {uploaded.name} {uploaded.version}"
                     f" signed by {uploaded.publisher or 'nobody'}"

@@ -261,10 +261,11 @@ async def supergraph_versions(info: Ctx, first: int = 20) -> list[SupergraphVers
 # -- mutations --------------------------------------------------------------------------------
 
 
-async def upload_plugin(info: Ctx, file: Upload) -> UploadedPlugin:
+async def upload_plugin(info: Ctx, file: Upload, allow_unsigned: bool = False) -> UploadedPlugin:
     data = await _read_upload(file)
     with coded():
-        return _uploaded(await host_of(info).upload(data, actor_of(info)))
+        uploaded = await host_of(info).upload(data, actor_of(info), allow_unsigned=allow_unsigned)
+        return _uploaded(uploaded)
 
 
 async def install_plugin(info: Ctx, checksum: str) -> Plugin:

@@ -309,3 +309,15 @@ async def test_activation_that_does_not_compose_marks_the_plugin_failed_and_keep
     assert plugin["error"]["code"] == "SUPERGRAPH_COMPOSITION_FAILED"
     assert "FIELD_TYPE_MISMATCH" in {d["code"] for d in plugin["error"]["details"]}
     await forget(resources, second)
+
+
+async def test_an_unsigned_package_is_refused_outside_development(
+    dev: Dev, resources: Resources, workdir: Path
+) -> None:
+    name = f"fxunsigned{RUN}"
+    archive = pack_plugin(make_plugin(workdir, name), None).archive
+    plain = await dev.operator("install", archive)
+    assert plain[-1]["ok"] is False and plain[-1]["code"] == "PLUGIN_UNSIGNED", plain
+    asked = await dev.operator("install", archive, allow_unsigned="true")
+    assert asked[-1]["ok"] is False and "ALTHAUS_ENV=development" in asked[-1]["error"], asked
+    assert not await registry_has(resources, name)
