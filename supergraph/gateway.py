@@ -187,6 +187,7 @@ class Gateway:
         self._by_url: dict[tuple[str, str], SubgraphTransport] = {}
         self._load_lock = asyncio.Lock()
         self._retiring: set[asyncio.Task[None]] = set()
+        self._stale: list[SubgraphTransport] = []  # retiring: closed after the grace period
         self._loaded = asyncio.Event()
 
     @property
@@ -241,6 +242,7 @@ class Gateway:
             unused = [key for key in self._by_url if key not in used]
             stale = [self._by_url.pop(key) for key in unused]
             if stale:
+                self._stale.extend(stale)
                 task = asyncio.create_task(self._retire(stale))
                 self._retiring.add(task)
                 task.add_done_callback(self._retiring.discard)
@@ -298,6 +300,7 @@ class Gateway:
 
     async def _retire(self, transports: list[SubgraphTransport]) -> None:
         await asyncio.sleep(self.settings.subgraph_timeout_seconds + 1)
+        self._stale = [t for t in self._stale if all(t is not r for r in transports)]
         await asyncio.gather(*(t.close() for t in transports), return_exceptions=True)
 
     async def close(self) -> None:
@@ -308,7 +311,9 @@ class Gateway:
             self._starting.cancel()
         for task in list(self._retiring):
             task.cancel()
-        transports = list(self._by_url.values()) + list(self._overrides.values())
+        # Retiring transports too: their grace period ends with the gateway.
+        transports = [*self._by_url.values(), *self._overrides.values(), *self._stale]
+        self._stale = []
         self._by_url.clear()
         self._snapshot = None
         await asyncio.gather(*(t.close() for t in transports), return_exceptions=True)
