@@ -14,6 +14,34 @@ async def test_get_without_a_preflight_header_is_refused(edge: EdgeStack) -> Non
     assert response.json()["errors"][0]["extensions"]["code"] == "CSRF_PREVENTION"
 
 
+async def test_get_mutation_without_a_preflight_header_is_405_not_csrf(edge: EdgeStack) -> None:
+    async with edge.client() as client:
+        response = await client.get(
+            "/graphql", params={"query": 'mutation { rename(id: "p1", name: "x") { id } }'}
+        )
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+    assert edge.received["catalog"].bodies == []
+
+
+async def test_get_naming_the_query_of_a_document_with_a_mutation_is_still_csrf(
+    edge: EdgeStack,
+) -> None:
+    document = 'query Q { products { id } } mutation M { rename(id: "p1", name: "x") { id } }'
+    async with edge.client() as client:
+        response = await client.get("/graphql", params={"query": document, "operationName": "Q"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "CSRF_PREVENTION"
+
+
+async def test_unparsable_get_without_a_preflight_header_is_csrf(edge: EdgeStack) -> None:
+    async with edge.client() as client:
+        response = await client.get("/graphql", params={"query": "mutation {"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "CSRF_PREVENTION"
+
+
 async def test_post_as_text_plain_is_refused(edge: EdgeStack) -> None:
     async with edge.client() as client:
         response = await client.post(
