@@ -62,13 +62,44 @@ def find_engine(settings: Settings) -> str:
             answer = httpx.get(f"{base}/health", timeout=3.0)
         except httpx.HTTPError:
             continue
-        if answer.status_code == 200 and answer.json().get("subgraph") == "plugins":
+        if answer.status_code == 200 and _health_of(answer.content) == "plugins":
             return base
     raise _failed(
         "the plugin engine is not running (tried "
         + ", ".join(tried)
         + "): start `make dev` (or `althaus serve plugins`), or set SUBGRAPH_PLUGINS_URL"
     )
+
+
+def _health_of(body: bytes) -> str | None:
+    """The subgraph a `/health` answer names; None for anything else on that port."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return None
+    return answer.get("subgraph") if isinstance(answer, dict) else None
+
+
+def refusal_line(status: int, body: bytes) -> str:
+    """`CODE: why` for an engine's non-200 answer: its own `{code, error}`, or the subgraph
+    kit's GraphQL-style `{errors: [...]}` (the token guard's 401), else the HTTP status."""
+    code = f"HTTP_{status}"
+    message = body.decode("utf-8", "replace").strip()
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        answer = None
+    if isinstance(answer, dict) and answer.get("code"):
+        code, message = str(answer["code"]), str(answer.get("error") or "")
+    elif isinstance(answer, dict) and isinstance(answer.get("errors"), list) and answer["errors"]:
+        first = answer["errors"][0] if isinstance(answer["errors"][0], dict) else {}
+        code = str((first.get("extensions") or {}).get("code") or code)
+        message = str(first.get("message") or "")
+    message = " ".join(message.split())[:300] or "no reason given"
+    if status == 401:
+        # The usual cause: this shell's secret is not the running platform's.
+        message += "; set INTERNAL_TOKEN_SECRET to the running platform's"
+    return f"{code}: {message}"
 
 
 def operator_headers(settings: Settings) -> dict[str, str]:
@@ -109,16 +140,16 @@ def call_engine(action: str, *, params: dict[str, str] | None = None, body: byte
             ) as response,
         ):
             if response.status_code != 200:
-                response.read()
-                try:
-                    refusal = response.json()
-                except ValueError:
-                    refusal = {"code": f"HTTP_{response.status_code}", "error": response.text}
-                raise _failed(f"{refusal.get('code')}: {refusal.get('error')}")
+                raise _failed(refusal_line(response.status_code, response.read()))
             for line in response.iter_lines():
                 if not line.strip():
                     continue
-                event = json.loads(line)
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    event = None
+                if not isinstance(event, dict):
+                    raise _failed(f"the plugin engine at {base} answered {line[:80]!r}, not NDJSON")
                 if "step" in event:
                     click.echo(f"  {event['step']}")
                 else:
