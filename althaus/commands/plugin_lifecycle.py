@@ -159,9 +159,9 @@ def call_engine(action: str, *, params: dict[str, str] | None = None, body: byte
     if final is None:
         raise _failed("the plugin engine ended without a result; see its log")
     if not final.get("ok"):
-        details = final.get("details") or []
-        extra = "".join(f"\n  [{d.get('code')}] {d.get('message')}" for d in details)
-        raise _failed(f"{final.get('code')}: {final.get('error')}{extra}")
+        # One line, whatever the refusal carries (composition errors are in the reason already).
+        reason = " ".join(str(final.get("error")).split())
+        raise _failed(f"{final.get('code')}: {reason}")
     return final.get("result")
 
 
