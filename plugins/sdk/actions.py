@@ -27,6 +27,7 @@ import asyncpg
 
 from plugins.sdk.config import RunnerConfig, RunnerConfigError, plugin_version
 from plugins.sdk.database import PluginConnection, libpq_url
+from plugins.sdk.gateway import Gateway, gateway_for
 from plugins.sdk.hooks import HOOKS, PluginContext
 from plugins.sdk.package import import_package, schema_of
 
@@ -139,6 +140,17 @@ async def plugin_connection(config: RunnerConfig) -> AsyncIterator[Any]:
             connection.terminate()
 
 
+@contextlib.asynccontextmanager
+async def plugin_gateway(config: RunnerConfig) -> AsyncIterator[Gateway | None]:
+    """The plugin's Gateway for this action, closed after it; None without a URL and key."""
+    gateway = gateway_for(config.gateway_url, config.gateway_key)
+    try:
+        yield gateway
+    finally:
+        if gateway is not None:
+            await gateway.aclose()
+
+
 async def call_plugin(function: Any, *args: Any) -> Any:
     """Call a plugin function, sync or async."""
     result = function(*args)
@@ -183,16 +195,16 @@ async def perform(action: Action, config: RunnerConfig, package: ModuleType) -> 
     if action.kind == "task":
         function = resolve_function(package, action.function)
         limit_cpu(action.cpu_seconds)
-        async with plugin_connection(config) as connection:
-            context = PluginContext(config.name, version, config.settings, connection)
+        async with plugin_connection(config) as connection, plugin_gateway(config) as gateway:
+            context = PluginContext(config.name, version, config.settings, connection, gateway)
             return await call_plugin(function, context)
     hook_name = action.hook if action.kind == "hook" else "update"
     hook = getattr(package, hook_name, None)
     if hook is None and not action.migrations:
         return None  # a hook the plugin does not define has nothing to do
     arguments = {"uninstall": (action.keep_data,), "update": (action.old_version,)}
-    async with plugin_connection(config) as connection:
-        context = PluginContext(config.name, version, config.settings, connection)
+    async with plugin_connection(config) as connection, plugin_gateway(config) as gateway:
+        context = PluginContext(config.name, version, config.settings, connection, gateway)
         # One transaction: an update's migrations and its hook commit together or not at all,
         # and a failing hook leaves nothing half-written.
         transaction = connection.transaction() if connection is not None else None

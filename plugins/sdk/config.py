@@ -3,8 +3,10 @@
 The supervisor in `subgraphs.plugins.runtime` sets ALTHAUS_PLUGIN_NAME, ALTHAUS_PLUGIN_DIR,
 ALTHAUS_PLUGIN_SOCKET (Unix socket path), ALTHAUS_PLUGIN_DATABASE_URL (its own role's login; may
 be empty), ALTHAUS_PLUGIN_TOKEN_KEY (hex key derived for audience `plugin_<name>`),
-ALTHAUS_PLUGIN_SETTINGS (JSON object) and ALTHAUS_PLUGIN_LIMITS (JSON: memory_mb, nofile).
-This is the one place the runner reads them.
+ALTHAUS_PLUGIN_SETTINGS (JSON object), ALTHAUS_PLUGIN_LIMITS (JSON: memory_mb, nofile),
+ALTHAUS_PLUGIN_GATEWAY_URL and ALTHAUS_PLUGIN_GATEWAY_KEY (where and with which API key it calls
+the API back; may be empty). This is the one place the runner reads them; the secrets among them
+(SECRET_VARIABLES) are taken out of the environment before plugin code runs.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,12 @@ from plugins.sdk import sandbox
 
 DEFAULT_MEMORY_MB = 256
 REPO_ROOT = Path(__file__).resolve().parents[2]
+SECRET_VARIABLES = (
+    "ALTHAUS_PLUGIN_TOKEN_KEY",
+    "ALTHAUS_PLUGIN_DATABASE_URL",
+    "ALTHAUS_PLUGIN_GATEWAY_KEY",
+)
+"""Read into RunnerConfig, then removed: plugin code gets a pool and a Gateway, not these."""
 
 
 class RunnerConfigError(Exception):
@@ -42,6 +50,8 @@ class RunnerConfig:
     settings: Mapping[str, Any]
     memory_mb: int
     nofile: int
+    gateway_url: str = ""
+    gateway_key: str = field(default="", repr=False)
 
     @property
     def audience(self) -> str:
@@ -83,6 +93,8 @@ def read_config(environ: Mapping[str, str]) -> RunnerConfig:
         settings=settings,
         memory_mb=int(limits.get("memory_mb") or DEFAULT_MEMORY_MB),
         nofile=int(limits.get("nofile") or sandbox.DEFAULT_NOFILE),
+        gateway_url=environ.get("ALTHAUS_PLUGIN_GATEWAY_URL", ""),
+        gateway_key=environ.get("ALTHAUS_PLUGIN_GATEWAY_KEY", ""),
     )
 
 

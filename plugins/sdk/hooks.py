@@ -20,13 +20,16 @@ class PluginContext:
 
     `database` is an asyncpg connection logged in as the plugin's role (`plugin_<name>`), whose
     search_path is the plugin's schema; it is None for a plugin without a database login.
-    `version` is the `version` of the plugin.yaml beside the code being run.
+    `version` is the `version` of the plugin.yaml beside the code being run. `gateway` is a
+    `plugins.sdk.gateway.Gateway` (`await context.gateway.query("{ ... }")`, the API as the
+    plugin's own API key), or None for a plugin the platform gave no key.
     """
 
     name: str
     version: str
     settings: Mapping[str, Any] = field(default_factory=dict)
     database: Any = None
+    gateway: Any = None
 
 
 async def install(context: PluginContext) -> None:

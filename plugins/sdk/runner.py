@@ -20,8 +20,9 @@ from __future__ import annotations
 import os
 import sys
 
+from plugins.sdk import sandbox
 from plugins.sdk.actions import ACTION_VARIABLE, ResultLine, read_action, run_action
-from plugins.sdk.config import RunnerConfigError, apply_sandbox, read_config
+from plugins.sdk.config import SECRET_VARIABLES, RunnerConfigError, apply_sandbox, read_config
 from plugins.sdk.serving import serve
 
 __all__ = ["main", "read_action"]
@@ -36,9 +37,9 @@ def main() -> int:
     except RunnerConfigError as exc:
         print(f"{exc.code}: {exc}", file=sys.stderr)
         return output.failed(exc.code, str(exc), status=2) if output is not None else 2
-    # The plugin's code gets its pool from the context, not these from the environment.
-    for key in ("ALTHAUS_PLUGIN_TOKEN_KEY", "ALTHAUS_PLUGIN_DATABASE_URL"):
-        os.environ.pop(key, None)
+    # The plugin's code gets its pool and gateway from the context, not these from the
+    # environment (nor from /proc/self/environ).
+    sandbox.forget_environment(SECRET_VARIABLES)
     protections = apply_sandbox(config)
     if action is not None and output is not None:
         return run_action(action, config, output)

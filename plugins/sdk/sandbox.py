@@ -4,7 +4,8 @@ Applied by `plugins.sdk.runner` after it has imported the platform code it needs
 imports the plugin: resource limits (RLIMIT_AS, RLIMIT_NOFILE, RLIMIT_CORE=0), no new
 privileges, and Landlock (read and execute only where Python, the SDK and the plugin live;
 write only in the private temp dir and the socket's dir). Each returns what it did, so the
-process can report which protections are in force.
+process can report which protections are in force. `forget_environment` takes the runner's
+secrets (its token key, database login, gateway key) out of the process's environment.
 """
 
 from __future__ import annotations
@@ -196,3 +197,25 @@ def _add_rule(libc: ctypes.CDLL, ruleset: int, path: str, access: int) -> None:
             raise OSError(ctypes.get_errno(), f"landlock_add_rule {path}")
     finally:
         os.close(fd)
+
+
+def forget_environment(keys: Iterable[str]) -> None:
+    """Remove `keys` from the environment, their values blanked where /proc/<pid>/environ reads
+    them: unsetenv only drops the pointer, the process's initial environment block keeps the
+    bytes (and so the secret) for as long as the process lives."""
+    names = list(keys)
+    prefixes = [f"{name}=".encode() for name in names]
+    try:
+        environ = ctypes.POINTER(ctypes.c_void_p).in_dll(_libc(), "environ")
+    except ValueError:
+        environ = None  # a libc without `environ`: os.environ below is all there is to clear
+    index = 0
+    while environ and environ[index]:
+        address = environ[index]
+        entry = ctypes.string_at(address)
+        for prefix in prefixes:
+            if entry.startswith(prefix):
+                ctypes.memset(address + len(prefix), 0, len(entry) - len(prefix))
+        index += 1
+    for name in names:
+        os.environ.pop(name, None)

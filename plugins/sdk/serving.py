@@ -26,6 +26,7 @@ from core.security.internal_token import InternalClaims, InternalTokenError
 from plugins.sdk import http, sandbox
 from plugins.sdk.config import RunnerConfig, RunnerConfigError
 from plugins.sdk.database import PluginConnection, libpq_url
+from plugins.sdk.gateway import gateway_for
 from plugins.sdk.package import import_package, schema_of
 from plugins.sdk.request import PluginRequest
 
@@ -45,6 +46,7 @@ class RunnerState:
         self.config = config
         self.protections = protections
         self.pool: Any = None
+        self.gateway = gateway_for(config.gateway_url, config.gateway_key)
 
     def plugin_request(self, claims: InternalClaims) -> PluginRequest:
         return PluginRequest(
@@ -53,6 +55,7 @@ class RunnerState:
             context=claims.context,
             settings=self.config.settings,
             pool=self.pool,
+            gateway_client=self.gateway,
         )
 
 
@@ -173,6 +176,8 @@ def build_app(schema: strawberry.Schema, state: RunnerState, package: Any = None
         finally:
             if state.pool is not None:
                 await state.pool.close()
+            if state.gateway is not None:
+                await state.gateway.aclose()
 
     graphql = RequireInternalToken(PluginGraphQL(schema, state), state.config)
     routes = RequireInternalToken(

@@ -26,7 +26,9 @@ class ProcessSpec:
 
     `token_key` is the hex key derived for audience `plugin_<name>` (see `for_plugin`), never
     INTERNAL_TOKEN_SECRET. `database_url` is the plugin role's own login (engine.role_url), or
-    "" for a plugin without a database.
+    "" for a plugin without a database. `gateway_url` and `gateway_key` (an API key,
+    `ak_<8 hex>_<secret>`, scoped to the plugin's capabilities) let it call the API back through
+    the gateway; both "" when it may not. The key is left out of the spec's repr.
     """
 
     name: str
@@ -38,6 +40,8 @@ class ProcessSpec:
     memory_mb: int = DEFAULT_MEMORY_MB
     nofile: int = DEFAULT_NOFILE
     python: str = sys.executable
+    gateway_url: str = ""
+    gateway_key: str = field(default="", repr=False)
 
     @classmethod
     def for_plugin(
@@ -50,6 +54,8 @@ class ProcessSpec:
         database_url: str = "",
         settings: Mapping[str, Any] | None = None,
         memory_mb: int | None = None,
+        gateway_url: str = "",
+        gateway_key: str = "",
     ) -> ProcessSpec:
         """A spec whose token key is derived from the platform secret for this plugin alone."""
         return cls(
@@ -60,6 +66,8 @@ class ProcessSpec:
             database_url=database_url,
             settings=dict(settings or {}),
             memory_mb=memory_mb or DEFAULT_MEMORY_MB,
+            gateway_url=gateway_url,
+            gateway_key=gateway_key,
         )
 
     @property
@@ -99,6 +107,8 @@ class ProcessSpec:
                 "ALTHAUS_PLUGIN_SOCKET": str(self.socket),
                 "ALTHAUS_PLUGIN_DATABASE_URL": self.database_url,
                 "ALTHAUS_PLUGIN_TOKEN_KEY": self.token_key,
+                "ALTHAUS_PLUGIN_GATEWAY_URL": self.gateway_url,
+                "ALTHAUS_PLUGIN_GATEWAY_KEY": self.gateway_key,
                 "ALTHAUS_PLUGIN_SETTINGS": json.dumps(dict(self.settings)),
                 "ALTHAUS_PLUGIN_LIMITS": json.dumps(
                     {"memory_mb": self.memory_mb, "nofile": self.nofile}

@@ -53,3 +53,25 @@ def test_runner_without_its_environment_exits_2_with_one_line(tmp_path: Path) ->
     done = subprocess.run(plugin.command(), env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr == "PLUGIN_RUNNER_CONFIG: ALTHAUS_PLUGIN_TOKEN_KEY is not set\n"
+
+
+def test_the_gateway_url_and_key_reach_the_child_and_the_key_stays_out_of_the_repr(
+    tmp_path: Path,
+) -> None:
+    plugin = ProcessSpec.for_plugin(
+        "notes",
+        tmp_path / "notes",
+        tmp_path / "rt",
+        platform_secret="k" * 64,
+        gateway_url="http://127.0.0.1:4000/graphql",
+        gateway_key="ak_0123abcd_secret-part",
+    )
+    env = plugin.environment(PLATFORM)
+    assert env["ALTHAUS_PLUGIN_GATEWAY_URL"] == "http://127.0.0.1:4000/graphql"
+    assert env["ALTHAUS_PLUGIN_GATEWAY_KEY"] == "ak_0123abcd_secret-part"
+    assert "secret-part" not in repr(plugin)
+
+
+def test_without_a_gateway_the_child_gets_empty_settings(tmp_path: Path) -> None:
+    env = spec(tmp_path).environment(PLATFORM)
+    assert env["ALTHAUS_PLUGIN_GATEWAY_URL"] == "" and env["ALTHAUS_PLUGIN_GATEWAY_KEY"] == ""
