@@ -209,8 +209,10 @@ def _in_process_gateway(
     from supergraph.http import create_gateway_app
     from supergraph.transport.asgi import AsgiTransport
 
-    timeout = settings.subgraph_timeout_seconds
-    transports = {name: AsgiTransport(name, app, timeout) for name, app in mounted.items()}
+    transports = {
+        name: AsgiTransport(name, app, settings.subgraph_timeout(name))
+        for name, app in mounted.items()
+    }
     # With resources, the gateway serves the latest stored supergraph version and follows new
     # ones (in-process transports still win by name); with none stored, it composes on start.
     gateway = Gateway(

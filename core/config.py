@@ -7,6 +7,7 @@ line and exits. Secrets that are unset in development are filled in later by
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ CORE_SUBGRAPHS: Final[dict[str, int]] = {
 }
 GATEWAY_PORT: Final = 4000
 _SUBGRAPH_VAR = re.compile(r"^SUBGRAPH_([A-Z][A-Z0-9_]*)_URL$")
+_SUBGRAPH_TIMEOUT_VAR = re.compile(r"^SUBGRAPH_([A-Z][A-Z0-9_]*)_TIMEOUT_SECONDS$")
 
 
 class ConfigError(Exception):
@@ -56,6 +58,8 @@ class Settings:
     jwt_audience: str = "althaus"
     graphiql_enabled: bool | None = None
     subgraph_timeout_seconds: float = 30.0
+    subgraph_timeouts: dict[str, float] = field(default_factory=dict)
+    """Per-subgraph overrides of `subgraph_timeout_seconds` (lower-case name -> seconds)."""
     redis_prefix: str = "althaus:"
     """Every Redis key and pub/sub channel starts with this (tests use a random one per run)."""
 
@@ -82,6 +86,10 @@ class Settings:
         if port is None:
             raise ConfigError(f"SUBGRAPH_{name.upper()}_URL", "not set and no default port known")
         return f"http://127.0.0.1:{port}/graphql"
+
+    def subgraph_timeout(self, name: str) -> float:
+        """`SUBGRAPH_<NAME>_TIMEOUT_SECONDS`, else `SUBGRAPH_TIMEOUT_SECONDS`."""
+        return self.subgraph_timeouts.get(name.lower(), self.subgraph_timeout_seconds)
 
     def redis_key(self, name: str) -> str:
         """A Redis key or channel name inside this platform's prefix."""
@@ -116,10 +124,8 @@ class Settings:
             raise ConfigError("INTERNAL_TOKEN_SECRET", "must be at least 256 bits (32 bytes)")
 
         private_key = get("JWT_PRIVATE_KEY")
-        if private_key is not None and "PRIVATE KEY" not in private_key:
-            raise ConfigError(
-                "JWT_PRIVATE_KEY", "must be a PEM-encoded private key (Ed25519 preferred)"
-            )
+        if private_key is not None:
+            _check_ed25519_private_key(private_key)
 
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
@@ -142,6 +148,12 @@ class Settings:
                 if not re.match(r"^(https?|unix)://", value.strip()):
                     raise ConfigError(name, "must be an http://, https:// or unix:// URL")
                 subgraph_urls[match.group(1).lower()] = value.strip()
+        subgraph_timeouts: dict[str, float] = {}
+        for name in env:
+            match = _SUBGRAPH_TIMEOUT_VAR.match(name)
+            raw_seconds = get(name) if match else None
+            if match and raw_seconds is not None:
+                subgraph_timeouts[match.group(1).lower()] = _float(raw_seconds, name, 0.0)
 
         port = _int(get("PORT"), "PORT", GATEWAY_PORT, 1, 65535)
         timeout = _float(get("SUBGRAPH_TIMEOUT_SECONDS"), "SUBGRAPH_TIMEOUT_SECONDS", 30.0)
@@ -168,7 +180,36 @@ class Settings:
             subgraph_urls=subgraph_urls,
             graphiql_enabled=graphiql,
             subgraph_timeout_seconds=timeout,
+            subgraph_timeouts=subgraph_timeouts,
             redis_prefix=prefix,
+        )
+
+
+def _check_ed25519_private_key(pem: str) -> None:
+    """JWT_PRIVATE_KEY must load as an unencrypted Ed25519 private key: access tokens are
+    EdDSA, and a key that cannot sign them should stop start-up, not the first login."""
+    # Imported here so that commands which never read the key (`--help`) stay quick.
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    name = "JWT_PRIVATE_KEY"
+    try:
+        key = load_pem_private_key(pem.encode(), password=None)
+    except TypeError:
+        raise ConfigError(name, "is encrypted with a password; give the key unencrypted") from None
+    except (ValueError, UnsupportedAlgorithm):
+        raise ConfigError(
+            name,
+            "is not a readable PEM private key; give a PEM Ed25519 private key "
+            "(openssl genpkey -algorithm ed25519)",
+        ) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        kind = type(key).__name__.replace("PrivateKey", "") or "another type"
+        raise ConfigError(
+            name,
+            f"is not an Ed25519 private key (it is {kind}); access tokens are signed with "
+            "EdDSA: generate one with openssl genpkey -algorithm ed25519",
         )
 
 
@@ -191,8 +232,8 @@ def _float(raw: str | None, name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise ConfigError(name, f"must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(name, f"must be positive, got {value}")
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(name, f"must be a positive number, got {raw!r}")
     return value
 
 

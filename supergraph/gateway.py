@@ -221,7 +221,7 @@ class Gateway:
                 key = (name, url)
                 transport = self._by_url.get(key)
                 if transport is None:
-                    transport = self._factory(name, url, self.settings.subgraph_timeout_seconds)
+                    transport = self._factory(name, url, self.settings.subgraph_timeout(name))
                     self._by_url[key] = transport
                 transports[name] = transport
                 used.add(key)
@@ -299,7 +299,9 @@ class Gateway:
             delay = min(delay * 2, 30.0)
 
     async def _retire(self, transports: list[SubgraphTransport]) -> None:
-        await asyncio.sleep(self.settings.subgraph_timeout_seconds + 1)
+        # Long enough for the slowest request still running on one of them to end.
+        longest = max((self.settings.subgraph_timeout(t.name) for t in transports), default=0.0)
+        await asyncio.sleep(longest + 1)
         self._stale = [t for t in self._stale if all(t is not r for r in transports)]
         await asyncio.gather(*(t.close() for t in transports), return_exceptions=True)
 
@@ -372,7 +374,7 @@ def compose_from_subgraphs(
 
     async def fetch_sdl(name: str, url: str) -> str:
         given = transports.get(name) if transports else None
-        transport = given or create_transport(name, url, settings.subgraph_timeout_seconds)
+        transport = given or create_transport(name, url, settings.subgraph_timeout(name))
         headers = internal_token.headers_for(
             Principal.guest(), name, settings.internal_token_secret or "", RequestContext("compose")
         )

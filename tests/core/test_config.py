@@ -41,3 +41,20 @@ def test_unset_variables_give_development_defaults() -> None:
 def test_redis_key_prefix_is_read_and_applied() -> None:
     settings = Settings.from_env({"REDIS_KEY_PREFIX": "tenant-a:"})
     assert settings.redis_key("sessions:1") == "tenant-a:sessions:1"
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-1", "nan", "inf"])
+def test_bad_subgraph_timeout_names_its_variable(value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"SUBGRAPH_REVIEWS_TIMEOUT_SECONDS": value})
+    assert caught.value.variable == "SUBGRAPH_REVIEWS_TIMEOUT_SECONDS"
+
+
+def test_subgraph_timeout_falls_back_to_the_global_one() -> None:
+    settings = Settings.from_env(
+        {"SUBGRAPH_TIMEOUT_SECONDS": "12", "SUBGRAPH_PRODUCT_REVIEWS_TIMEOUT_SECONDS": "2.5"}
+    )
+    assert settings.subgraph_timeout("product_reviews") == 2.5
+    assert settings.subgraph_timeout("PRODUCT_REVIEWS") == 2.5
+    assert settings.subgraph_timeout("users") == 12.0
+    assert settings.subgraph_urls == {}
