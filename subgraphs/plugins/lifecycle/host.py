@@ -46,7 +46,7 @@ from subgraphs.plugins.engine import (
 )
 from subgraphs.plugins.engine.audit import record
 from subgraphs.plugins.engine.supergraph import rollback as rollback_version
-from subgraphs.plugins.lifecycle import archives, registry
+from subgraphs.plugins.lifecycle import archives, gateway_keys, registry
 from subgraphs.plugins.lifecycle import settings as plugin_settings
 from subgraphs.plugins.lifecycle.errors import (
     PluginActivationFailed,
@@ -142,6 +142,9 @@ class PluginHost:
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
         self._specs: dict[str, ProcessSpec] = {}
+        self._keys: dict[str, str] = {}
+        # Plugins call the API back through the gateway of this machine (DESIGN.md: port 4000).
+        self.gateway_url = f"http://127.0.0.1:{settings.port}/graphql"
         self._scheduler: Any = None
         self.started = asyncio.Event()
 
@@ -310,6 +313,8 @@ class PluginHost:
             database_url=role_url(self.database_url, name, self.secret) if with_database else "",
             settings=values,
             memory_mb=int(limits.get("memory_mb") or 0) or None,
+            gateway_url=self.gateway_url if with_database else "",
+            gateway_key=self._keys.get(name, "") if with_database else "",
         )
 
     async def _folder_of(self, record_: PluginRecord) -> Path:
@@ -326,6 +331,10 @@ class PluginHost:
         await set_login(self.engine, record_.name, True)
         async with self.engine.connect() as conn:
             values = await plugin_settings.effective(conn, record_.name, record_.manifest)
+        capabilities = [str(c) for c in record_.manifest.get("capabilities") or []]
+        self._keys[record_.name] = await gateway_keys.issue(
+            self.engine, record_.name, capabilities
+        )
         spec = self._spec(record_.name, folder, record_.manifest, values)
         process = await self.supervisor.start(spec)
         self._specs[record_.name] = spec
@@ -540,6 +549,14 @@ class PluginHost:
     async def _stop(self, name: str) -> None:
         await self.supervisor.stop(name)
         self._specs.pop(name, None)
+        if self._keys.pop(name, None) is not None:
+            try:
+                await gateway_keys.revoke(self.engine, name)
+            except Exception as exc:  # it is revoked again at the next start
+                log.warning(
+                    "plugin's gateway key not revoked",
+                    extra={"context": {"plugin": name, "error": _reason(exc)}},
+                )
 
     async def deactivate(
         self,
