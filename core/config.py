@@ -124,10 +124,8 @@ class Settings:
             raise ConfigError("INTERNAL_TOKEN_SECRET", "must be at least 256 bits (32 bytes)")
 
         private_key = get("JWT_PRIVATE_KEY")
-        if private_key is not None and "PRIVATE KEY" not in private_key:
-            raise ConfigError(
-                "JWT_PRIVATE_KEY", "must be a PEM-encoded private key (Ed25519 preferred)"
-            )
+        if private_key is not None:
+            _check_ed25519_private_key(private_key)
 
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
@@ -184,6 +182,34 @@ class Settings:
             subgraph_timeout_seconds=timeout,
             subgraph_timeouts=subgraph_timeouts,
             redis_prefix=prefix,
+        )
+
+
+def _check_ed25519_private_key(pem: str) -> None:
+    """JWT_PRIVATE_KEY must load as an unencrypted Ed25519 private key: access tokens are
+    EdDSA, and a key that cannot sign them should stop start-up, not the first login."""
+    # Imported here so that commands which never read the key (`--help`) stay quick.
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    name = "JWT_PRIVATE_KEY"
+    try:
+        key = load_pem_private_key(pem.encode(), password=None)
+    except TypeError:
+        raise ConfigError(name, "is encrypted with a password; give the key unencrypted") from None
+    except (ValueError, UnsupportedAlgorithm):
+        raise ConfigError(
+            name,
+            "is not a readable PEM private key; give a PEM Ed25519 private key "
+            "(openssl genpkey -algorithm ed25519)",
+        ) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        kind = type(key).__name__.replace("PrivateKey", "") or "another type"
+        raise ConfigError(
+            name,
+            f"is not an Ed25519 private key (it is {kind}); access tokens are signed with "
+            "EdDSA: generate one with openssl genpkey -algorithm ed25519",
         )
 
 
