@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import json
 import os
 import secrets
 import shutil
@@ -22,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -456,3 +458,71 @@ async def test_a_command_signed_with_another_secret_is_refused_in_one_line(
     line = _one_line(result)
     assert line.startswith("althaus: UNAUTHENTICATED_SUBGRAPH_REQUEST: "), line
     assert "INTERNAL_TOKEN_SECRET" in line
+
+
+CALLBACK_PLUGIN = """
+from __future__ import annotations
+
+import json
+
+import strawberry
+from strawberry.types import Info
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def {name}callback(self, info: Info) -> str:
+        document = '{{ __typename plugin(name: "blog") {{ name }} }}'
+        answer = await info.context.gateway().query(document)
+        return json.dumps(answer, sort_keys=True)
+"""
+
+
+async def test_a_plugin_calls_the_api_back_with_its_own_scoped_key(
+    dev: Dev, resources: Resources, workdir: Path
+) -> None:
+    """The key in the plugin's process reaches the gateway as a viewer with the plugin's
+    capabilities: `__typename` answers, an admin-only field is refused."""
+    name = f"fxcall{uuid.uuid4().hex[:6]}"
+    althaus = dev.shell(workdir)
+    assert (await althaus("plugin", "keygen", "--out", "cb.key")).returncode == 0
+    assert (await althaus("plugin", "trust", "add", "cb.pub")).returncode == 0
+    assert (await althaus("plugin", "new", name)).returncode == 0
+    (workdir / name / name / "__init__.py").write_text(CALLBACK_PLUGIN.format(name=name))
+    packed = await althaus("plugin", "pack", name, "--key", "cb.key", "--out", "cb.althaus")
+    assert packed.returncode == 0, packed.stderr
+    try:
+        installed = await althaus("plugin", "install", "cb.althaus")
+        assert installed.returncode == 0, installed.stderr
+        activated = await althaus("plugin", "activate", name)
+        assert activated.returncode == 0, activated.stderr
+
+        async def called_back() -> Any:
+            answer = await dev.graphql(f"{{ {name}callback }}")
+            return answer if "errors" not in answer else None
+
+        answer = await _until(called_back)
+        assert answer is not None, await dev.graphql(f"{{ {name}callback }}")
+        seen = json.loads(answer["data"][f"{name}callback"])
+        assert seen["data"] == {"__typename": "Query", "plugin": None}
+        assert seen["errors"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
+        async with resources.engine.connect() as conn:
+            keys = await conn.execute(
+                text(
+                    "SELECT role, scopes, revoked_at IS NULL FROM public.api_keys"
+                    " WHERE name = :n ORDER BY created_at"
+                ),
+                {"n": f"plugin:{name}"},
+            )
+            assert [tuple(row) for row in keys] == [("viewer", [f"plugin:{name}"], True)]
+        deactivated = await althaus("plugin", "deactivate", name)
+        assert deactivated.returncode == 0, deactivated.stderr
+        async with resources.engine.connect() as conn:
+            live = await conn.execute(
+                text("SELECT count(*) FROM public.api_keys WHERE name = :n AND revoked_at IS NULL"),
+                {"n": f"plugin:{name}"},
+            )
+            assert live.scalar_one() == 0  # revoked with the process
+    finally:
+        await althaus("plugin", "uninstall", name, "--yes")
