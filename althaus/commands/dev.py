@@ -37,7 +37,8 @@ def command(host: str | None, port: int | None) -> None:
     Starts embedded PostgreSQL and Redis when DATABASE_URL/REDIS_URL are unset (data in
     .data/), generates development secrets once, applies migrations, creates the first admin
     when there is none (its password is printed once, here, and never logged), then serves
-    every subgraph at /subgraphs/<name>/graphql (and the gateway at /graphql once wired).
+    the gateway at /graphql (GraphiQL there from a browser) over every subgraph of this build,
+    called in-process; each subgraph is also at /subgraphs/<name>/graphql.
     """
     import uvicorn
 

@@ -17,7 +17,8 @@ from core.request_logging import RequestLoggingMiddleware
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port to bind.")
 def command(service: str, host: str | None, port: int | None) -> None:
     """Run one service: gateway (4000), users (4001), system (4002), analytics (4003),
-    plugins (4004).
+    plugins (4004). analytics is not in this build yet: asked for it, the command says so
+    and exits 1.
 
     Reads configuration from the environment (see README, "Configuration"). In development,
     unset DATABASE_URL/REDIS_URL start embedded servers in .data/; production requires them.

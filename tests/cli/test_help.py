@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -38,3 +40,20 @@ def test_serve_refuses_an_unknown_service_with_usage_exit_code() -> None:
     result = CliRunner().invoke(cli, ["serve", "billing"])
     assert result.exit_code == 2
     assert "billing" in result.output
+
+
+def test_dev_help_says_the_gateway_serves_graphql() -> None:
+    output = CliRunner().invoke(cli, ["dev", "--help"]).output
+    assert "the gateway at /graphql" in output
+    assert "once wired" not in output
+
+
+def test_serving_analytics_says_it_is_not_in_this_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What README and `serve --help` promise; the check comes before any server is started.
+    monkeypatch.setenv("ALTHAUS_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr("althaus.commands.serve.resolve", lambda settings: settings)
+    result = CliRunner().invoke(cli, ["serve", "analytics"])
+    assert result.exit_code == 1
+    assert "the analytics subgraph is not part of this build yet" in result.output
