@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 
+from argon2 import PasswordHasher, extract_parameters
+from sqlalchemy import select, update
+
+from core.security import passwords
+from subgraphs.kit.tables import users
 from tests.subgraphs.client import error_codes
 from tests.subgraphs.conftest import PASSWORD
 
@@ -135,3 +141,26 @@ async def test_logout_without_a_token_ends_every_session_of_the_user(users_api, 
     for session in (a, b):
         refused = await users_api.gql(REFRESH, {"t": session["refreshToken"]})
         assert error_codes(refused) == ["INVALID_REFRESH_TOKEN"]
+
+
+async def test_login_rehashes_a_password_hashed_with_weaker_parameters(
+    users_api, make_account, resources
+):
+    account = await make_account("viewer")
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    async with resources.session_factory() as session, session.begin():
+        await session.execute(
+            update(users).where(users.c.id == uuid.UUID(account.id)).values(password_hash=weak)
+        )
+
+    body = await users_api.gql(LOGIN, {"login": account.username, "password": PASSWORD})
+
+    assert "errors" not in body, body
+    async with resources.session_factory() as session:
+        stored = await session.scalar(
+            select(users.c.password_hash).where(users.c.id == uuid.UUID(account.id))
+        )
+    assert stored != weak
+    assert extract_parameters(stored) == extract_parameters(passwords.hash_password("x" * 12))
+    assert not passwords.needs_rehash(stored)
+    assert passwords.verify_password(stored, PASSWORD)
