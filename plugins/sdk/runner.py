@@ -29,6 +29,12 @@ __all__ = ["main", "read_action"]
 
 
 def main() -> int:
+    if not sandbox.die_with_parent():
+        print(
+            "PLUGIN_RUNNER_ORPHANED: the platform process that started this runner is gone",
+            file=sys.stderr,
+        )
+        return 2
     raw_action = os.environ.get(ACTION_VARIABLE)
     output = ResultLine() if raw_action is not None else None
     try:

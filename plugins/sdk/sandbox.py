@@ -14,6 +14,7 @@ import ctypes
 import ctypes.util
 import os
 import resource
+import signal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ LANDLOCK_CREATE_RULESET_VERSION = 1
 LANDLOCK_RULE_PATH_BENEATH = 1
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_DUMPABLE = 4
+PR_SET_PDEATHSIG = 1
 
 # Filesystem access rights (linux/landlock.h), with the ABI that introduced each.
 EXECUTE = 1 << 0
@@ -119,6 +121,16 @@ def apply_limits(memory_mb: int, nofile: int, report: Protections) -> None:
     report.rlimit_nofile = cap
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     report.no_core_dumps = True
+
+
+def die_with_parent() -> bool:
+    """prctl(PR_SET_PDEATHSIG, SIGTERM): the plugin's process ends when the platform process
+    that started it dies, even by SIGKILL (no orphaned plugins serving a stale socket).
+
+    Returns False when the parent is already gone (adopted by init), so the caller exits.
+    """
+    _libc().prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    return os.getppid() != 1
 
 
 def no_new_privileges(report: Protections) -> None:
