@@ -105,16 +105,17 @@ async def login(info: Ctx, input: LoginInput) -> AuthPayload:
     context = info.context
     ip = context.request_context.ip
     throttle = LoginThrottle(context.redis, context.settings.redis_prefix)
-    await throttle.check(input.login, ip)
     async with context.db() as session:
         user = await find_by_login(session, input.login)
+        account = throttle.account(user.id if user else None, input.login)
+        await throttle.check(account, ip)
         valid = await passwords.verify_password_async(
             user.password_hash if user else _DUMMY_HASH, input.password
         )
         if user is None or not valid:
-            await throttle.failed(input.login, ip)
+            await throttle.failed(account, ip)
             raise InvalidCredentialsError("wrong login or password")
-        await throttle.succeeded(input.login)
+        await throttle.succeeded(account)
         if not user.is_active:
             raise AccountDeactivatedError("this account is deactivated")
         changes: dict[str, Any] = {"last_login": datetime.now(UTC)}

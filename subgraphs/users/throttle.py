@@ -1,7 +1,9 @@
 """Login throttling in Redis: too many failures for an account or from an IP lock logins out.
 
 Failures are counted per account and per IP in a 15-minute window; at the limit, a lock key
-refuses every further attempt (right password or not) until it expires.
+refuses every further attempt (right password or not) until it expires. The account counted is
+the one the login names (by email or username alike, so switching between them gains nothing);
+a login naming no account is counted under its normalised text.
 """
 
 from __future__ import annotations
@@ -29,17 +31,23 @@ class LoginThrottle:
     account_limit: int = ACCOUNT_LIMIT
     ip_limit: int = IP_LIMIT
 
-    def _keys(self, login: str, ip: str | None) -> list[tuple[str, int]]:
-        # Hashed, so the Redis keyspace does not list who tried to sign in.
-        account = hashlib.sha256(login.strip().lower().encode()).hexdigest()[:32]
+    @staticmethod
+    def account(user_id: object | None, login: str) -> str:
+        """What failures are counted against: the account's id when the login names one, else
+        the login as normalised (trimmed, lower-cased). Hashed, so the Redis keyspace does not
+        list who tried to sign in."""
+        subject = f"id:{user_id}" if user_id is not None else f"login:{login.strip().lower()}"
+        return hashlib.sha256(subject.encode()).hexdigest()[:32]
+
+    def _keys(self, account: str, ip: str | None) -> list[tuple[str, int]]:
         keys = [(f"{self.prefix}login:account:{account}", self.account_limit)]
         if ip:
             keys.append((f"{self.prefix}login:ip:{ip}", self.ip_limit))
         return keys
 
-    async def check(self, login: str, ip: str | None) -> None:
+    async def check(self, account: str, ip: str | None) -> None:
         """Raise TooManyLoginAttemptsError while the account or the IP is locked."""
-        for key, _ in self._keys(login, ip):
+        for key, _ in self._keys(account, ip):
             ttl = await self.redis.ttl(f"{key}:lock")
             if ttl is not None and ttl > 0:
                 raise TooManyLoginAttemptsError(
@@ -47,8 +55,8 @@ class LoginThrottle:
                     retryAfter=ttl,
                 )
 
-    async def failed(self, login: str, ip: str | None) -> None:
-        for key, limit in self._keys(login, ip):
+    async def failed(self, account: str, ip: str | None) -> None:
+        for key, limit in self._keys(account, ip):
             count = await self.redis.incr(key)
             if count == 1:
                 await self.redis.expire(key, WINDOW_SECONDS)
@@ -56,6 +64,6 @@ class LoginThrottle:
                 await self.redis.set(f"{key}:lock", b"1", ex=LOCK_SECONDS)
                 await self.redis.delete(key)
 
-    async def succeeded(self, login: str) -> None:
-        key, _ = self._keys(login, None)[0]
+    async def succeeded(self, account: str) -> None:
+        key, _ = self._keys(account, None)[0]
         await self.redis.delete(key)

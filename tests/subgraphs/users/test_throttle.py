@@ -27,13 +27,35 @@ async def test_an_account_is_locked_after_repeated_failures_even_with_the_right_
     assert body["errors"][0]["extensions"]["retryAfter"] > 0
 
 
-async def test_the_account_lock_applies_to_the_username_and_email_alike(users_api, viewer):
+async def test_failures_by_username_lock_an_attempt_by_email(users_api, viewer):
     for _ in range(ACCOUNT_LIMIT):
         await users_api.gql(
             LOGIN, {"login": viewer.username, "password": "wrong password!"}, ip=fresh_ip()
         )
+    body = await users_api.gql(LOGIN, {"login": viewer.email, "password": PASSWORD}, ip=fresh_ip())
+    assert error_codes(body) == ["TOO_MANY_LOGIN_ATTEMPTS"]
+
+
+async def test_failures_by_username_and_by_email_count_together(users_api, viewer):
+    logins = [viewer.username, viewer.email.upper(), f" {viewer.username.upper()} "]
+    for i in range(ACCOUNT_LIMIT):
+        body = await users_api.gql(
+            LOGIN, {"login": logins[i % len(logins)], "password": "wrong password!"}, ip=fresh_ip()
+        )
+        assert error_codes(body) == ["INVALID_CREDENTIALS"]
     body = await users_api.gql(
         LOGIN, {"login": viewer.username, "password": PASSWORD}, ip=fresh_ip()
+    )
+    assert error_codes(body) == ["TOO_MANY_LOGIN_ATTEMPTS"]
+
+
+async def test_a_login_naming_no_account_is_counted_by_its_normalised_text(users_api):
+    login = f"ghost{secrets.token_hex(4)}@example.com"
+    for i in range(ACCOUNT_LIMIT):
+        typed = login.upper() if i % 2 else f"  {login} "
+        await users_api.gql(LOGIN, {"login": typed, "password": "wrong password!"}, ip=fresh_ip())
+    body = await users_api.gql(
+        LOGIN, {"login": login, "password": "wrong password!"}, ip=fresh_ip()
     )
     assert error_codes(body) == ["TOO_MANY_LOGIN_ATTEMPTS"]
 
