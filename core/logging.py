@@ -1,8 +1,9 @@
 """Structured JSON logs: one line per event with the request id and user id from contextvars.
 
 Line shape: `{"timestamp", "level", "service", "message", "context": {"request_id", "user_id",
-"duration_ms", ...}}`. Request middleware sets the ids with `bind_request(...)`; callers add
-context with `log.info("...", extra={"context": {"duration_ms": 12.5}})`.
+"duration_ms", ...}}`. Request middleware sets the request id with `bind_request(...)`, and
+the user id once the principal is verified (`bind_principal`); callers add context with
+`log.info("...", extra={"context": {"duration_ms": 12.5}})`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import contextvars
 import logging
 import sys
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, Any, Final
 
 import orjson
 
@@ -82,6 +83,19 @@ def configure_logging(service: str, level: str = "INFO", stream: IO[str] | None 
         named = logging.getLogger(name)
         named.handlers.clear()
         named.propagate = True
+
+
+USER_ID_STATE: Final = "user_id"
+"""Where, in an ASGI request's `scope["state"]`, the verified principal's id is kept for the
+request's access line (written by the outermost middleware, after the handler has returned)."""
+
+
+def bind_principal(state: MutableMapping[str, Any], user_id: str | None) -> None:
+    """The request's principal, once verified (never a client-supplied header): its id is in
+    the request's log lines from here on (until the enclosing `bind_request` block ends) and in
+    its access line, through `state` (the ASGI scope's `state`)."""
+    state[USER_ID_STATE] = user_id
+    user_id_var.set(user_id)
 
 
 @contextlib.contextmanager

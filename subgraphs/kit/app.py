@@ -23,7 +23,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from core.config import ConfigError, Settings
-from core.logging import bind_request
+from core.logging import USER_ID_STATE, bind_request
 from core.security import internal_token
 from core.security.internal_token import InternalClaims, InternalTokenError
 from subgraphs.kit.context import RequestActor, SubgraphContext, SubgraphResources, current_actor
@@ -97,6 +97,8 @@ class InternalTokenGuard:
             await unauthenticated(f"subgraph request refused: {exc}")(scope, receive, send)
             return
         scope[CLAIMS_KEY] = claims
+        # The verified principal, for the access line of whatever middleware logs it.
+        scope.setdefault("state", {})[USER_ID_STATE] = claims.principal.sub
         token = current_actor.set(RequestActor(claims.principal, claims.context))
         try:
             with bind_request(claims.context.request_id or None, claims.principal.sub):

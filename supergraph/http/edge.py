@@ -1,5 +1,6 @@
-"""Outermost ASGI middleware: request id in and out, one JSON log line per request, and a
-catch-all that answers a coded error with an errorId instead of a stack trace."""
+"""Outermost ASGI middleware: request id in and out, one JSON log line per request (with the
+principal's id once authentication has verified it), and a catch-all that answers a coded error
+with an errorId instead of a stack trace."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import orjson
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.logging import bind_request
+from core.logging import USER_ID_STATE, bind_request
 from supergraph.http.errors import error_body
 
 access_log = logging.getLogger("althaus.gateway.access")
@@ -92,6 +93,7 @@ class EdgeMiddleware:
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "operation": state.get("operation_name"),
                     "principal": state.get("principal_kind"),
+                    "user_id": state.get(USER_ID_STATE),
                     "client_ip": client[0] if client else None,
                 }
                 access_log.info("request", extra={"context": line})

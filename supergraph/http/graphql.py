@@ -9,6 +9,7 @@ from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.requests import Request
 from starlette.responses import Response
 
+from core.logging import bind_principal
 from supergraph.auth.errors import AuthenticationError
 from supergraph.http import csrf
 from supergraph.http.context import Edge, auth_failure, edge_of, request_context
@@ -70,6 +71,7 @@ async def graphql_endpoint(request: Request) -> Response:
         except AuthenticationError as exc:
             raise auth_failure(exc) from None
         state["principal_kind"] = authentication.principal.kind
+        bind_principal(state, authentication.principal.sub)
         result = await edge.runner.run(
             params.query,
             params.variables,

@@ -16,6 +16,7 @@ import orjson
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from core.logging import bind_principal
 from core.security import internal_token
 from supergraph.auth.authenticator import API_KEY_HEADER, SESSION_COOKIE
 from supergraph.auth.errors import AuthenticationError
@@ -88,6 +89,7 @@ async def plugin_route_endpoint(request: Request) -> Response:
             raise auth_failure(exc) from None
         principal = authentication.principal
         state["principal_kind"] = principal.kind
+        bind_principal(state, principal.sub)
         body = await _body(request, edge.plugin_body_max_bytes)
         headers = internal_token.headers_for(
             principal, service, edge.runner.internal_secret, context

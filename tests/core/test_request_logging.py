@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from core.logging import configure_logging
+from core.logging import bind_principal, configure_logging
 from core.request_logging import RequestLoggingMiddleware
 
 
@@ -34,8 +34,17 @@ async def _hello(request: Request) -> PlainTextResponse:
     return PlainTextResponse("hi")
 
 
+async def _verified(request: Request) -> PlainTextResponse:
+    # What the gateway does after authentication and a subgraph after checking its token.
+    bind_principal(request.scope["state"], "verified-7")
+    logging.getLogger("althaus.test").info("after verification")
+    return PlainTextResponse("hi")
+
+
 def _client() -> httpx.AsyncClient:
-    app = RequestLoggingMiddleware(Starlette(routes=[Route("/hello", _hello)]))
+    app = RequestLoggingMiddleware(
+        Starlette(routes=[Route("/hello", _hello), Route("/verified", _verified)])
+    )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
 
@@ -48,7 +57,6 @@ async def test_incoming_request_id_is_logged_and_echoed(log_stream: io.StringIO)
     lines = [json.loads(x) for x in log_stream.getvalue().strip().splitlines()]
     inside = next(x for x in lines if x["message"] == "inside the handler")
     assert inside["context"]["request_id"] == "req-abc"
-    assert inside["context"]["user_id"] == "user-1"
     access = next(x for x in lines if x["context"].get("logger") == "althaus.request")
     assert access["message"] == "GET /hello 200"
     assert access["context"]["status"] == 200
@@ -61,3 +69,28 @@ async def test_missing_or_unsafe_request_id_is_replaced(log_stream: io.StringIO)
         response = await client.get("/hello", headers={"X-Request-Id": "bad id\nx"})
     generated = response.headers["x-request-id"]
     assert generated != "bad id\nx" and len(generated) == 32
+
+
+def _lines(stream: io.StringIO) -> list[dict]:
+    return [json.loads(x) for x in stream.getvalue().strip().splitlines()]
+
+
+async def test_a_client_supplied_user_id_header_is_never_logged(log_stream: io.StringIO) -> None:
+    async with _client() as client:
+        await client.get("/hello", headers={"X-User-Id": "spoofed-admin"})
+    assert "spoofed-admin" not in log_stream.getvalue()
+    access = next(x for x in _lines(log_stream) if x["context"].get("logger") == "althaus.request")
+    assert "user_id" not in access["context"]
+
+
+async def test_the_verified_principal_is_in_the_lines_after_verification(
+    log_stream: io.StringIO,
+) -> None:
+    async with _client() as client:
+        await client.get("/verified", headers={"X-User-Id": "spoofed-admin"})
+    lines = _lines(log_stream)
+    inside = next(x for x in lines if x["message"] == "after verification")
+    assert inside["context"]["user_id"] == "verified-7"
+    access = next(x for x in lines if x["context"].get("logger") == "althaus.request")
+    assert access["context"]["user_id"] == "verified-7"
+    assert "spoofed-admin" not in log_stream.getvalue()

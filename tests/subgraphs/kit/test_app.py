@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import httpx
 import pytest
 
+from core.request_logging import RequestLoggingMiddleware
 from core.security import internal_token
 from core.security.principal import Principal
 from subgraphs.kit.app import create_subgraph_app
@@ -114,3 +116,18 @@ async def test_secrets_missing_from_settings_come_from_the_resources(settings, r
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://s") as c:
         response = await c.post("/graphql", json={"query": "{ signedIn }"}, headers=headers)
     assert response.json() == {"data": {"signedIn": ADMIN.sub}}
+
+
+async def test_the_access_line_names_the_token_principal_not_the_user_id_header(
+    settings, resources, caplog
+):
+    app = RequestLoggingMiddleware(create_subgraph_app("sample", schema, settings, resources))
+    headers = internal_token.headers_for(ADMIN, "sample", settings.internal_token_secret)
+    headers["X-User-Id"] = "22222222-2222-2222-2222-222222222222"
+    with caplog.at_level(logging.INFO, logger="althaus.request"):
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://sample"
+        ) as client:
+            assert (await ask(client, headers)).status_code == 200
+    access = [r for r in caplog.records if r.name == "althaus.request"]
+    assert [r.context["user_id"] for r in access] == [ADMIN.sub]

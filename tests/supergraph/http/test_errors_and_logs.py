@@ -43,7 +43,11 @@ async def test_each_request_logs_one_json_line_without_secrets(
             await client.post(
                 "/graphql",
                 json={"query": "query Shop { products { id } }"},
-                headers={"Authorization": f"Bearer {token}", "X-Request-Id": "log-1"},
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "X-Request-Id": "log-1",
+                    "X-User-Id": "u-spoofed",
+                },
             )
     lines = [r for r in caplog.records if r.name == "althaus.gateway.access"]
     assert len(lines) == 1
@@ -52,5 +56,25 @@ async def test_each_request_logs_one_json_line_without_secrets(
     assert context["status"] == 200
     assert context["request_id"] == "log-1"
     assert context["principal"] == "user"
+    # The id the token was verified for, never the client's X-User-Id header.
+    assert context["user_id"] == "u-bob"
+    assert "u-spoofed" not in str(context)
     assert isinstance(context["duration_ms"], float)
     assert token not in str(context)
+
+
+async def test_a_guest_request_logs_no_user_id_whatever_the_headers_say(
+    edge: EdgeStack, caplog: pytest.LogCaptureFixture
+) -> None:
+    edge.require_loaded()
+    with caplog.at_level(logging.INFO, logger="althaus.gateway.access"):
+        async with edge.client() as client:
+            await client.post(
+                "/graphql",
+                json={"query": "{ products { id } }"},
+                headers={"X-User-Id": "u-spoofed"},
+            )
+    lines = [r for r in caplog.records if r.name == "althaus.gateway.access"]
+    context = lines[0].context  # type: ignore[attr-defined]
+    assert context["principal"] == "guest"
+    assert context["user_id"] is None
