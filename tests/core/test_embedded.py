@@ -12,13 +12,14 @@ from core import embedded_redis
 from core import redis as core_redis
 from core.config import ConfigError, Settings
 from core.embedded import resolve
+from core.secrets import new_jwt_private_key
 
 _COMPLETE = {
     "ALTHAUS_ENV": "production",
     "DATABASE_URL": "postgresql://db.internal/althaus",
     "REDIS_URL": "redis://cache.internal:6379/0",
     "INTERNAL_TOKEN_SECRET": "x" * 40,
-    "JWT_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----",
+    "JWT_PRIVATE_KEY": new_jwt_private_key(),
 }
 
 
