@@ -31,7 +31,19 @@ FEDERATION_DIRECTIVES = (
     "authenticated",
     "requiresScopes",
     "policy",
+    "context",
+    "fromContext",
+    "cost",
+    "listSize",
 )
+# federation directives newer than v2.0: the version that brought each (importing one from an
+# older version is an error, as in Apollo's composition)
+SINCE_VERSION = {
+    "context": (2, 8),
+    "fromContext": (2, 8),
+    "cost": (2, 9),
+    "listSize": (2, 9),
+}
 FEDERATION_1_DIRECTIVES = (
     "key",
     "external",
@@ -48,6 +60,7 @@ OTHER_SPECS = {
     "authenticated": ("authenticated",),
     "requiresScopes": ("requiresScopes",),
     "policy": ("policy",),
+    "cost": ("cost", "listSize"),
 }
 _FEDERATION_URL = re.compile(r"^https?://specs\.apollo\.dev/federation/v(\d+)\.(\d+)/?$")
 _SPEC_URL = re.compile(r"^https?://specs\.apollo\.dev/([A-Za-z]+)/v(\d+)\.(\d+)/?$")
@@ -115,7 +128,10 @@ def read_links(document: DocumentNode) -> Links:
                 )
             links.fed2 = True
             links.version = version
-            _bind(links, directive, "federation", FEDERATION_DIRECTIVES)
+            known = tuple(
+                d for d in FEDERATION_DIRECTIVES if SINCE_VERSION.get(d, (2, 0)) <= version
+            )
+            _bind(links, directive, "federation", known)
             continue
         spec = _SPEC_URL.match(url)
         if spec and spec.group(1) in OTHER_SPECS:
@@ -159,6 +175,16 @@ def _bind(
                             alias = object_field.value.value
                 if name:
                     imported[name] = alias or name
+    if default_namespace == "federation":
+        for name in imported:
+            bare = name.lstrip("@")
+            if name.startswith("@") and bare in SINCE_VERSION and bare not in known:
+                major, minor = SINCE_VERSION[bare]
+                raise LinkError(
+                    "INVALID_LINK_DIRECTIVE_USAGE",
+                    f'Cannot import unknown element "{name}": it needs federation '
+                    f"v{major}.{minor} or later in the @link url.",
+                )
     for name in known:
         local = imported.get("@" + name)
         if local is not None:

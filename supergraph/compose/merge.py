@@ -6,6 +6,8 @@ from dataclasses import replace
 
 from graphql.language import DirectiveDefinitionNode, DirectiveNode, print_ast
 
+from .contexts import context_directive
+from .demand_control import DEMAND_CONTROL
 from .descriptions import pick_description
 from .errors import Report, quote_list
 from .fieldset import FieldSetError, walk_field_set
@@ -36,6 +38,7 @@ Sources = list[tuple[SubgraphModel, TypeModel]]
 
 def merge(subgraphs: list[SubgraphModel], report: Report) -> Supergraph:
     supergraph = Supergraph(graphs=[(s.graph, s.name, s.url) for s in subgraphs])
+    _check_import_names(subgraphs, report)
     by_name: dict[str, Sources] = {}
     for subgraph in subgraphs:
         for model in subgraph.types.values():
@@ -233,6 +236,9 @@ def _merge_composite(
                 merged.interfaces.append(interface)
             merged.implements.append((subgraph.graph, interface))
         merged.applied = merge_applied(merged.applied, model.applied)
+        merged.applied = merge_applied(
+            merged.applied, [context_directive(subgraph.name, c) for c in model.contexts]
+        )
     merged.description = pick_description(
         name, [(s.name, m.description) for s, m in sources], report
     )
@@ -311,14 +317,13 @@ def _features(supergraph: Supergraph) -> set[str]:
 
     def add(applied: list[DirectiveNode]) -> None:
         for directive in applied:
-            if directive.name.value in (
-                "tag",
-                "inaccessible",
-                "authenticated",
-                "requiresScopes",
-                "policy",
-            ):
-                features.add(directive.name.value)
+            name = directive.name.value
+            if name in ("tag", "inaccessible", "authenticated", "requiresScopes", "policy"):
+                features.add(name)
+            elif name == "context":
+                features.add("context")
+            elif name in DEMAND_CONTROL:
+                features.add("cost")
 
     for merged_type in supergraph.types.values():
         add(merged_type.applied)
@@ -364,6 +369,22 @@ def _check_entity_interfaces(by_name: dict[str, Sources], report: Report) -> Non
                 (subgraph.name,),
                 name,
             )
+
+
+def _check_import_names(subgraphs: list[SubgraphModel], report: Report) -> None:
+    """A spec directive composed into the supergraph must be imported under one name."""
+    first: dict[str, tuple[str, str]] = {}
+    for subgraph in subgraphs:
+        for directive, local in subgraph.import_names.items():
+            seen = first.setdefault(directive, (subgraph.name, local))
+            if seen[1] != local:
+                report.error(
+                    "LINK_IMPORT_NAME_MISMATCH",
+                    f'The import name "@{directive}" is imported with mismatched name between '
+                    f'subgraphs: it is imported as "@{seen[1]}" in subgraph "{seen[0]}" and '
+                    f'"@{local}" in subgraph "{subgraph.name}"',
+                    (seen[0], subgraph.name),
+                )
 
 
 def _with_defaults(

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 from graphql.language import DirectiveNode, NonNullTypeNode, TypeNode, print_ast
 
 from .authorization import AUTHORIZATION_ARGUMENTS, combine
+from .contexts import supergraph_context
+from .demand_control import DEMAND_CONTROL
+from .demand_control import combine as combine_demand
 from .descriptions import pick_description
 from .errors import Report, quote_list
 from .model import OBJECT, FieldModel, SubgraphModel, TypeModel
@@ -70,7 +73,12 @@ def merge_field(
     if kind == OBJECT:
         _check_sharing(context, coordinate, resolving, overrides, report)
     special = any(
-        f.external or f.requires or f.provides or f.override or f.override_label
+        f.external
+        or f.requires
+        or f.provides
+        or f.override
+        or f.override_label
+        or f.context_arguments
         for _, _, f in sources
     )
     if special or types_differ or len(sources) != type_sources:
@@ -81,6 +89,15 @@ def merge_field(
                 provides=field.provides,
                 type=type_text(field.type) if types_differ else None,
                 external=field.external,
+                context_arguments=[
+                    (
+                        supergraph_context(subgraph.name, a.context),
+                        a.name,
+                        type_text(a.type),
+                        a.selection,
+                    )
+                    for a in field.context_arguments
+                ],
             )
             overridden_by = overrides.get(subgraph.name)
             if field.override is not None and field.override != subgraph.name:
@@ -306,6 +323,11 @@ def merge_applied(current: list[DirectiveNode], more: list[DirectiveNode]) -> li
         if directive.name.value in AUTHORIZATION_ARGUMENTS and directive.name.value in names:
             index = next(i for i, d in enumerate(out) if d.name.value == directive.name.value)
             out[index] = combine(out[index], directive)
+            seen.add(text)
+            continue
+        if directive.name.value in DEMAND_CONTROL and directive.name.value in names:
+            index = next(i for i, d in enumerate(out) if d.name.value == directive.name.value)
+            out[index] = combine_demand(out[index], directive)
             seen.add(text)
             continue
         seen.add(text)

@@ -36,6 +36,17 @@ class ArgumentModel:
 
 
 @dataclass
+class ContextArgumentModel:
+    """An argument filled from a context (`@fromContext(field: "$ctx { prop }")`), not clients."""
+
+    name: str
+    type: TypeNode
+    context: str  # as the subgraph names it
+    selection: str  # what follows the context's name, e.g. " { prop }"
+    has_default: bool = False
+
+
+@dataclass
 class FieldModel:
     """A field of an object, interface or input type as one subgraph declares it."""
 
@@ -52,6 +63,7 @@ class FieldModel:
     shareable: bool = False
     # directives carried into the supergraph (@deprecated, @tag, @inaccessible, @authenticated...)
     applied: list[DirectiveNode] = field(default_factory=list)
+    context_arguments: list[ContextArgumentModel] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +96,7 @@ class TypeModel:
     extends_only: bool = False
     extends_directive: bool = False  # marked @extends (rather than written `extend type`)
     applied: list[DirectiveNode] = field(default_factory=list)
+    contexts: list[str] = field(default_factory=list)  # names it sets with @context
 
     def is_entity(self) -> bool:
         return bool(self.keys)
@@ -104,6 +117,8 @@ class SubgraphModel:
     # directives composed with @composeDirective: their definitions and the @links that bring them
     composed: dict[str, DirectiveDefinitionNode] = field(default_factory=dict)
     composed_links: list[DirectiveNode] = field(default_factory=list)
+    # spec directive -> the name the subgraph imports it under (for those that must agree)
+    import_names: dict[str, str] = field(default_factory=dict)
 
     def type(self, name: str) -> TypeModel | None:
         return self.types.get(name)

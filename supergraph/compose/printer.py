@@ -17,9 +17,12 @@ _FEATURE_LINKS = {
     "authenticated": '@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)',
     "requiresScopes": '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)',
     "policy": '@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)',
+    "context": '@link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)',
+    # @cost is the spec's own name, so only @listSize needs importing to go unprefixed
+    "cost": '@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"])',
 }
 _AUTH_LOCATIONS = "FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM"
-_FEATURE_DIRECTIVES = {
+_FEATURE_DIRECTIVES: dict[str, tuple[str, list[str], str]] = {
     "tag": (
         "tag",
         ["name: String!"],
@@ -42,7 +45,40 @@ _FEATURE_DIRECTIVES = {
     ),
     "policy": ("policy", ["policies: [[policy__Policy!]!]!"], "on " + _AUTH_LOCATIONS),
 }
-_FEATURE_SCALARS = {"requiresScopes": "requiresScopes__Scope", "policy": "policy__Policy"}
+# features defining more than one directive: feature -> (directive, arguments, locations)
+_MORE_DIRECTIVES: dict[str, list[tuple[str, list[str], str]]] = {
+    "context": [
+        ("context", ["name: String!"], "repeatable on OBJECT | INTERFACE | UNION"),
+        (
+            "context__fromContext",
+            ["field: context__ContextFieldValue"],
+            "on ARGUMENT_DEFINITION",
+        ),
+    ],
+    "cost": [
+        (
+            "cost",
+            ["weight: Int!"],
+            "on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT "
+            "| SCALAR",
+        ),
+        (
+            "listSize",
+            [
+                "assumedSize: Int",
+                "slicingArguments: [String!]",
+                "sizedFields: [String!]",
+                "requireOneSlicingArgument: Boolean = true",
+            ],
+            "on FIELD_DEFINITION",
+        ),
+    ],
+}
+_FEATURE_SCALARS = {
+    "requiresScopes": "requiresScopes__Scope",
+    "policy": "policy__Policy",
+    "context": "context__ContextFieldValue",
+}
 
 
 def print_supergraph(supergraph: Supergraph) -> str:
@@ -170,6 +206,10 @@ def _directive_definitions(supergraph: Supergraph) -> dict[str, str]:
     for feature, (name, args, locations) in _FEATURE_DIRECTIVES.items():
         if feature in supergraph.features:
             definitions[name] = _directive(name, args, locations)
+    for feature, directives in _MORE_DIRECTIVES.items():
+        if feature in supergraph.features:
+            for name, args, locations in directives:
+                definitions[name] = _directive(name, args, locations)
     return definitions
 
 
@@ -241,6 +281,13 @@ def _join_field(join: JoinField) -> str:
         args.append("usedOverridden: true")
     if join.override_label is not None:
         args.append(f"overrideLabel: {json.dumps(join.override_label)}")
+    if join.context_arguments:
+        items = ", ".join(
+            f"{{context: {json.dumps(context)}, name: {json.dumps(name)}, "
+            f"type: {json.dumps(type_)}, selection: {json.dumps(selection)}}}"
+            for context, name, type_, selection in join.context_arguments
+        )
+        args.append(f"contextArguments: [{items}]")
     return f"@join__field({', '.join(args)})" if args else "@join__field"
 
 

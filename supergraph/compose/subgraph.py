@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from graphql import GraphQLSyntaxError, parse
 from graphql.language import (
     BooleanValueNode,
@@ -11,6 +13,7 @@ from graphql.language import (
     EnumTypeExtensionNode,
     InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
+    InputValueDefinitionNode,
     InterfaceTypeDefinitionNode,
     InterfaceTypeExtensionNode,
     NameNode,
@@ -25,6 +28,7 @@ from graphql.language import (
     print_ast,
 )
 
+from .demand_control import DEMAND_CONTROL
 from .errors import Report
 from .links import LinkError, Links, argument, read_links, string_argument
 from .model import (
@@ -36,6 +40,7 @@ from .model import (
     SCALAR,
     UNION,
     ArgumentModel,
+    ContextArgumentModel,
     EnumValueModel,
     FieldModel,
     KeyModel,
@@ -67,6 +72,7 @@ FEDERATION_TYPES = frozenset(
         "ContextFieldValue",
     }
 )
+_FROM_CONTEXT = re.compile(r"^[\s,]*\$[\s,]*([A-Za-z_]\w*)([\s\S]*)$")
 _UNPREFIXED_SCALARS = frozenset({"Scope", "Policy", "ContextFieldValue", "FieldSet"})
 FEDERATION_QUERY_FIELDS = frozenset({"_service", "_entities"})
 # directives whose applications the supergraph keeps, under these names
@@ -79,6 +85,8 @@ CARRIED = frozenset(
         "requiresScopes",
         "policy",
         "specifiedBy",
+        "cost",
+        "listSize",
     }
 )
 
@@ -184,6 +192,11 @@ def read_subgraph(name: str, url: str, sdl: str, report: Report) -> SubgraphMode
             model.extension = model.extends_directive
         subgraph.types[model.name] = model
     subgraph.composed = subgraph_definitions
+    subgraph.import_names = {
+        canonical: local
+        for local, canonical in links.names.items()
+        if canonical in DEMAND_CONTROL and "__" not in local
+    }
     subgraph.composed_links = [
         link
         for link in links.custom_links.values()
@@ -239,6 +252,9 @@ def _read_type(
             model.extends_directive = True
         elif canonical == "interfaceObject":
             model.interface_object = True
+        elif canonical == "context":
+            name = string_argument(directive, "name")
+            model.contexts.append(name if name is not None else "")
         elif canonical in CARRIED or canonical in links.composed:
             model.applied.append(_renamed(directive, canonical))
     block_shareable = any(
@@ -267,6 +283,10 @@ def _read_type(
             if field_node.description is not None:
                 field.description = field_node.description.value
             for arg in field_node.arguments or ():
+                contextual = _context_argument(arg, links)
+                if contextual is not None:
+                    field.context_arguments.append(contextual)
+                    continue
                 field.args[arg.name.value] = ArgumentModel(
                     name=arg.name.value,
                     type=arg.type,
@@ -339,6 +359,21 @@ def _read_field_directives(
             field.override_label = string_argument(directive, "label")
         elif canonical in CARRIED or canonical in links.composed:
             field.applied.append(_renamed(directive, canonical))
+
+
+def _context_argument(arg: InputValueDefinitionNode, links: Links) -> ContextArgumentModel | None:
+    """The argument as a context argument when it has `@fromContext(field: "$ctx { prop }")`
+    (context "ctx", selection " { prop }"); without a `$name` the context is "" (an error later)."""
+    for directive in arg.directives or ():
+        if links.canonical(directive.name.value) != "fromContext":
+            continue
+        text = string_argument(directive, "field") or ""
+        match = _FROM_CONTEXT.match(text)
+        context, selection = (match.group(1), match.group(2)) if match else ("", text)
+        return ContextArgumentModel(
+            arg.name.value, arg.type, context, selection, arg.default_value is not None
+        )
+    return None
 
 
 def _carried(directives: tuple[DirectiveNode, ...] | None, links: Links) -> list[DirectiveNode]:

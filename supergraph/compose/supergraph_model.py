@@ -26,6 +26,8 @@ class JoinField:
     override: str | None = None
     used_overridden: bool = False
     override_label: str | None = None
+    # (context as the supergraph names it, argument, its type, selection)
+    context_arguments: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -78,7 +80,7 @@ class Supergraph:
     uses_override_label: bool = False
     # join spec minor version: 3, 4 (override labels) or 5 (subgraphs on federation v2.8 and later)
     join_minor: int = 3
-    # carried features: tag, inaccessible, authenticated, requiresScopes, policy
+    # carried features: tag, inaccessible, authenticated, requiresScopes, policy, context, cost
     features: set[str] = field(default_factory=set)
     # @composeDirective: printed @link applications and directive definitions, by url / name
     composed_links: dict[str, str] = field(default_factory=dict)

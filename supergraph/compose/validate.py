@@ -6,6 +6,8 @@ import re
 
 from graphql.language import FieldNode, InlineFragmentNode
 
+from .contexts import check_contexts
+from .demand_control import check_demand_control
 from .errors import Report
 from .fieldset import FieldSetError, Selected, parse_field_set, walk_field_set
 from .model import INTERFACE, OBJECT, FieldModel, SubgraphModel, TypeModel
@@ -64,6 +66,8 @@ def validate_subgraph(subgraph: SubgraphModel, report: Report) -> None:
             )
     _check_externals(subgraph, used, report)
     _check_interface_keys(subgraph, report)
+    check_contexts(subgraph, report)
+    check_demand_control(subgraph, report)
     if subgraph.fed2 and subgraph.version < (2, 3):
         for model in subgraph.types.values():
             if model.kind == INTERFACE and model.keys:

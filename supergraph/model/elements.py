@@ -39,6 +39,16 @@ class TypeInGraph:
 
 
 @dataclass(frozen=True, slots=True)
+class ContextArgument:
+    """An argument a subgraph fills from a context (`@join__field(contextArguments:)`)."""
+
+    name: str
+    type: str
+    context: str
+    selection: str
+
+
+@dataclass(frozen=True, slots=True)
 class FieldSource:
     """A field as one subgraph defines it (`@join__field`)."""
 
@@ -50,6 +60,7 @@ class FieldSource:
     used_overridden: bool = False
     override_label: str | None = None
     type: str | None = None
+    context_arguments: tuple[ContextArgument, ...] = ()
 
 
 @dataclass(slots=True)

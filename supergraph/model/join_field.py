@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from graphql.language import DirectiveNode
+from graphql.language import DirectiveNode, ListValueNode, ObjectValueNode, ValueNode
 
-from supergraph.model.elements import FieldSource, arguments, literal
+from supergraph.model.elements import ContextArgument, FieldSource, arguments, literal
 from supergraph.model.errors import SupergraphError
 from supergraph.model.fieldset import parse_field_set
 from supergraph.model.links import Link
@@ -49,6 +49,32 @@ def read_join_fields(
                 used_overridden=literal(args.get("usedOverridden")) is True,
                 override_label=label if isinstance(label, str) else None,
                 type=type_ if isinstance(type_, str) else None,
+                context_arguments=_context_arguments(coordinate, args.get("contextArguments")),
             )
         )
     return tuple(sources)
+
+
+def _context_arguments(coordinate: str, value: ValueNode | None) -> tuple[ContextArgument, ...]:
+    """`contextArguments: [{context:, name:, type:, selection:}]` (join v0.5)."""
+    if value is None:
+        return ()
+    items = value.values if isinstance(value, ListValueNode) else (value,)  # a lone object too
+    out: list[ContextArgument] = []
+    for item in items:
+        fields = (
+            {f.name.value: literal(f.value) for f in item.fields}
+            if isinstance(item, ObjectValueNode)
+            else {}
+        )
+        name, type_, context, selection = (
+            p if isinstance(p, str) else None
+            for p in (fields.get(k) for k in ("name", "type", "context", "selection"))
+        )
+        if name is None or type_ is None or context is None or selection is None:
+            raise SupergraphError(
+                f"{coordinate}: @join__field(contextArguments:) needs name, type, context and "
+                "selection strings"
+            )
+        out.append(ContextArgument(name, type_, context, selection))
+    return tuple(out)

@@ -207,6 +207,8 @@ class GroupBuilder:
         fi = info.fields.get(f.name)
         if fi is None:
             raise PlanningError(f"type {type_name} has no field {f.name!r}")
+        if self.index.contextual:
+            self._refuse_contextual(pos.group.service, type_name, f.name)
         child_type = self.index.types.get(fi.named_type)
         composite = child_type is not None and child_type.kind in _COMPOSITE
         entry = pos.sel.field(f.key, f.name, f.arguments, f.conditions, composite)
@@ -224,6 +226,18 @@ class GroupBuilder:
             fi.named_type,
             f.selections or [],
         )
+
+    def _refuse_contextual(self, service: str, type_name: str, name: str) -> None:
+        """Context arguments (`@fromContext`) are not planned yet: refusing beats calling the
+        subgraph without them (a wrong answer, or an error from deep inside it)."""
+        names = self.index.contextual.get((service, type_name, name))
+        if names is not None:
+            listed = ", ".join(f"{n}:" for n in names)
+            raise PlanningError(
+                f"cannot plan {type_name}.{name}: in subgraph {service!r} its argument(s) "
+                f"({listed}) come from a context (@fromContext), which this gateway does not "
+                "plan yet"
+            )
 
     def plan_selection(self, pos: Position, type_name: str, selections: list[NSelection]) -> None:
         info = self.index.type(type_name)

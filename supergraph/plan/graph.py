@@ -35,6 +35,14 @@ class SupergraphIndex:
         self._resolvers: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._possible: dict[tuple[str | None, str], tuple[str, ...]] = {}
         self._key_fields: dict[tuple[str, str], frozenset[str]] = {}
+        # (subgraph, type, field) -> the names of its arguments filled from a context
+        self.contextual: dict[tuple[str, str, str], tuple[str, ...]] = {
+            (source.graph, info.name, fi.name): tuple(a.name for a in source.context_arguments)
+            for info in supergraph.types.values()
+            for fi in info.fields.values()
+            for source in fi.sources or ()
+            if source.context_arguments
+        }
 
     # ------------------------------------------------------------ types
 

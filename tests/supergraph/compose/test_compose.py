@@ -200,6 +200,13 @@ def test_authorization_requirements_of_all_subgraphs_are_combined() -> None:
 
 EXPECTED_CODES = {
     "auth_on_interface": "AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE",
+    "context_invalid_selection": "CONTEXT_INVALID_SELECTION",
+    "context_name_invalid": "CONTEXT_NAME_INVALID",
+    "context_no_resolvable_key": "CONTEXT_NO_RESOLVABLE_KEY",
+    "context_not_set": "CONTEXT_NOT_SET",
+    "cost_before_v2_9": "INVALID_LINK_DIRECTIVE_USAGE",
+    "cost_import_name_mismatch": "LINK_IMPORT_NAME_MISMATCH",
+    "cost_on_interface_field": "COST_APPLIED_TO_INTERFACE_FIELD",
     "empty_merged_enum_type": "EMPTY_MERGED_ENUM_TYPE",
     "empty_merged_input_type": "EMPTY_MERGED_INPUT_TYPE",
     "enum_value_mismatch": "ENUM_VALUE_MISMATCH",
@@ -227,6 +234,8 @@ EXPECTED_CODES = {
     "key_fields_select_invalid_type": "KEY_FIELDS_SELECT_INVALID_TYPE",
     "key_invalid_fields": "KEY_INVALID_FIELDS",
     "key_unsupported_on_interface": "KEY_UNSUPPORTED_ON_INTERFACE",
+    "list_size_applied_to_non_list": "LIST_SIZE_APPLIED_TO_NON_LIST",
+    "list_size_invalid_slicing_argument": "LIST_SIZE_INVALID_SLICING_ARGUMENT",
     "no_queries": "NO_QUERIES",
     "only_inaccessible_children": "ONLY_INACCESSIBLE_CHILDREN",
     "override_collision": "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
@@ -266,3 +275,109 @@ def test_failing_set_fails_with_its_code_and_names_a_subgraph(name: str, code: s
         if code != "NO_QUERIES":
             assert error.subgraphs, str(error)
             assert any(s in error.message for s in error.subgraphs), str(error)
+
+
+def test_cost_and_list_size_are_carried_with_the_cost_spec_link() -> None:
+    sdl = _sdl("demand_control")
+    assert "join/v0.5" in sdl
+    assert '@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"])' in sdl
+    assert "directive @cost(\n  weight: Int!\n) on ARGUMENT_DEFINITION | ENUM" in sdl
+    assert "requireOneSlicingArgument: Boolean = true" in sdl
+    assert "scalar Money @join__type(graph: PRICING) @cost(weight: 4)" in sdl
+    assert "search(term: String @cost(weight: 3)): SearchResult" in sdl
+    assert (
+        "products(first: Int = 10): [Product!]! @join__field(graph: CATALOG) "
+        '@listSize(slicingArguments: ["first"], assumedSize: 50) @cost(weight: 2)'
+    ) in sdl
+    assert "enum Level @join__type(graph: CATALOG) @cost(weight: 1)" in sdl
+
+
+def test_cost_of_an_element_several_subgraphs_annotate_is_the_highest() -> None:
+    # catalog weighs Product.name 1, pricing 7: the supergraph keeps one @cost, the costlier
+    assert "  name: String @cost(weight: 7)\n" in _sdl("demand_control")
+
+
+def test_list_sizes_of_one_field_merge_to_the_costlier_reading() -> None:
+    def subgraph(name: str, list_size: str) -> SubgraphDefinition:
+        return SubgraphDefinition(
+            name,
+            f"http://{name}",
+            'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", '
+            'import: ["@shareable", "@listSize"])\n'
+            f"type Query {{ items(first: Int, last: Int): [Int] @shareable {list_size} }}",
+        )
+
+    result = compose(
+        [
+            subgraph("a", '@listSize(assumedSize: 5, slicingArguments: ["first"])'),
+            subgraph(
+                "b",
+                '@listSize(assumedSize: 9, slicingArguments: ["last"], '
+                "requireOneSlicingArgument: false)",
+            ),
+        ]
+    )
+    assert result.supergraph_sdl is not None, [str(e) for e in result.errors]
+    assert (
+        '@listSize(assumedSize: 9, slicingArguments: ["first", "last"], '
+        "requireOneSlicingArgument: false)"
+    ) in result.supergraph_sdl
+
+
+def test_context_is_named_for_its_subgraph_and_its_argument_leaves_the_api() -> None:
+    sdl = _sdl("contexts")
+    assert '@link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)' in sdl
+    assert "directive @context(name: String!) repeatable on OBJECT | INTERFACE | UNION" in sdl
+    assert "scalar context__ContextFieldValue" in sdl
+    assert '@join__type(graph: CATALOG, key: "id") @context(name: "catalog__shelf") {' in sdl
+    assert (
+        "price(rounded: Boolean): Int! @join__field(graph: CATALOG, contextArguments: "
+        '[{context: "catalog__shelf", name: "currency", type: "String", '
+        'selection: " { currency }"}])'
+    ) in sdl
+
+
+@pytest.mark.parametrize(
+    ("item", "code", "says"),
+    [
+        (
+            'price(currency: String = "EUR" @fromContext(field: "$shelf { currency }")): Int',
+            "CONTEXT_NOT_SET",
+            "may not have a default value",
+        ),
+        (
+            'price(currency: String @fromContext(field: "{ currency }")): Int',
+            "NO_CONTEXT_IN_SELECTION",
+            "does not reference a context",
+        ),
+        (
+            'price(currency: Int @fromContext(field: "$shelf { currency }")): Int',
+            "CONTEXT_INVALID_SELECTION",
+            'does not match the expected type "Int"',
+        ),
+    ],
+)
+def test_wrong_uses_of_from_context_are_refused(item: str, code: str, says: str) -> None:
+    sdl = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", '
+        'import: ["@key", "@context", "@fromContext"])\n'
+        "type Query { shelf: Shelf }\n"
+        'type Shelf @key(fields: "id") @context(name: "shelf") '
+        "{ id: ID! currency: String! items: [Item] }\n"
+        f'type Item @key(fields: "id") {{ id: ID! {item} }}'
+    )
+    result = compose([SubgraphDefinition("catalog", "http://catalog", sdl)])
+    assert result.supergraph_sdl is None
+    assert [e.code for e in result.errors] == [code], [str(e) for e in result.errors]
+    assert says in result.errors[0].message
+    assert result.errors[0].coordinate == "Item.price(currency:)"
+
+
+def test_federation_v2_7_to_v2_9_links_compose() -> None:
+    for version in ("2.7", "2.8", "2.9"):
+        sdl = (
+            f'extend schema @link(url: "https://specs.apollo.dev/federation/v{version}", '
+            'import: ["@key"])\ntype Query { ping: String }'
+        )
+        result = compose([SubgraphDefinition("a", "http://a", sdl)])
+        assert result.supergraph_sdl is not None, (version, [str(e) for e in result.errors])

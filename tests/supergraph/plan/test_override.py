@@ -94,3 +94,11 @@ def test_override_label_at_one_hundred_percent_uses_the_new_owner() -> None:
     }
         """
     )
+
+
+def test_only_percent_one_hundred_counts_as_enabled_without_a_label_evaluator() -> None:
+    from supergraph.plan.graph import label_enabled
+
+    assert label_enabled("percent(100)")
+    for label in ("percent(99.9)", "percent(50)", "percent(0)", "beta-users", "percent(x)"):
+        assert not label_enabled(label), label
