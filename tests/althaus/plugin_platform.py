@@ -140,13 +140,21 @@ async def until(check: Any, seconds: float = 5.0) -> Any:
         await asyncio.sleep(0.05)
 
 
-async def audit_actions(resources: Resources, name: str) -> list[str]:
+async def last_audit_id(resources: Resources) -> int:
+    async with resources.engine.connect() as conn:
+        found = await conn.execute(text("SELECT coalesce(max(id), 0) FROM audit.audit_log"))
+        return int(found.scalar_one())
+
+
+async def audit_actions(resources: Resources, name: str, since: int = 0) -> list[str]:
+    """The plugin's audit actions in order, after row `since` (earlier suites of the run may
+    have installed a plugin of the same name)."""
     async with resources.engine.connect() as conn:
         rows = await conn.execute(
             text(
                 "SELECT action FROM audit.audit_log WHERE resource_type = 'plugin'"
-                " AND resource_id = :name ORDER BY id"
+                " AND resource_id = :name AND id > :since ORDER BY id"
             ),
-            {"name": name},
+            {"name": name, "since": since},
         )
         return [row[0] for row in rows]

@@ -21,7 +21,15 @@ from core.config import Settings
 from core.resources import Resources
 from subgraphs.plugins.package import pack_plugin
 
-from .plugin_platform import REPO, Dev, audit_actions, publisher, running_platform, until
+from .plugin_platform import (
+    REPO,
+    Dev,
+    audit_actions,
+    last_audit_id,
+    publisher,
+    running_platform,
+    until,
+)
 
 __all__ = ["publisher"]
 
@@ -40,6 +48,7 @@ ME_POSTS = "{ me { username posts { title } } }"
 async def test_blog_from_install_to_uninstall_through_the_gateway(
     dev: Dev, resources: Resources, publisher: Ed25519PrivateKey
 ) -> None:
+    since = await last_audit_id(resources)
     archive = pack_plugin(REPO / "plugins" / "blog", publisher).archive
     events = await dev.operator("install", archive)
     steps = [e["step"] for e in events if "step" in e]
@@ -114,7 +123,7 @@ async def test_blog_from_install_to_uninstall_through_the_gateway(
     uninstalled = await dev.operator("uninstall", name="blog", keep_data="false")
     assert uninstalled[-1]["ok"] is True, uninstalled
     assert await until(field_gone)
-    assert await audit_actions(resources, "blog") == [
+    assert await audit_actions(resources, "blog", since) == [
         "plugin.upload",
         "plugin.install",
         "plugin.activate",
@@ -165,6 +174,7 @@ UPLOAD = "mutation($file: Upload!) { uploadPlugin(file: $file) { checksum name v
 async def test_contact_uploaded_through_the_gateway_serves_its_form_and_settings(
     dev: Dev, resources: Resources, publisher: Ed25519PrivateKey
 ) -> None:
+    since = await last_audit_id(resources)
     archive = pack_plugin(REPO / "plugins" / "contact", publisher).archive
     response = await dev.client.post(
         "/graphql",
@@ -233,7 +243,7 @@ async def test_contact_uploaded_through_the_gateway_serves_its_form_and_settings
         'mutation { uninstallPlugin(name: "contact", keepData: false) }', dev.admin_token
     )
     assert removed == {"data": {"uninstallPlugin": True}}
-    assert await audit_actions(resources, "contact") == [
+    assert await audit_actions(resources, "contact", since) == [
         "plugin.upload",
         "plugin.install",
         "plugin.activate",
