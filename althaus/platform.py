@@ -174,7 +174,16 @@ def create_gateway_service(settings: Settings) -> Any:
         await source.close()
         await resources.close()
 
-    return http.create_gateway_app(settings, gateway, on_shutdown=[close_resources])
+    return http.create_gateway_app(
+        settings, gateway, on_shutdown=[close_resources], revocations=_revocations(resources)
+    )
+
+
+def _revocations(resources: Resources) -> Any:
+    """What refuses the access tokens of deactivated users, followed over this Redis."""
+    from core.security.revocations import RevocationFollower
+
+    return RevocationFollower(resources.redis, resources.settings)
 
 
 def _stored_source(resources: Resources) -> Any:
@@ -222,7 +231,10 @@ def _in_process_gateway(
         source=_stored_source(resources) if resources is not None else None,
     )
     users = UsersService("http://users", app=mounted["users"]) if "users" in mounted else None
-    return gateway, create_gateway_app(settings, gateway, users=users, close_gateway=False)
+    revocations = _revocations(resources) if resources is not None else None
+    return gateway, create_gateway_app(
+        settings, gateway, users=users, close_gateway=False, revocations=revocations
+    )
 
 
 def create_dev_app(settings: Settings, *, plugin_options: Any = None) -> Starlette:
@@ -262,6 +274,8 @@ def create_dev_app(settings: Settings, *, plugin_options: Any = None) -> Starlet
         plugins = mounted.get("plugins")
         if plugins is not None:
             await plugins.state.plugin_host.start()
+        revocations = gateway_app.state.revocations
+        await revocations.start()
         await gateway.start()
         # The subgraphs are in this process, so the first supergraph is only a moment away:
         # serve once it is there (readiness says 503 meanwhile if it takes longer).
@@ -275,6 +289,7 @@ def create_dev_app(settings: Settings, *, plugin_options: Any = None) -> Starlet
             await gateway.close()
             if plugins is not None:
                 await plugins.state.plugin_host.close()
+            await revocations.close()
             await gateway_app.state.users.close()
             await resources.close()
 

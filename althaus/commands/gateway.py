@@ -26,12 +26,16 @@ def command(supergraph_file: Path, host: str | None, port: int | None) -> None:
 
     Subgraph URLs come from the file's `join__graph` definitions; `SUBGRAPH_<NAME>_URL` overrides
     one (NAME is the subgraph name, upper-cased). Serves GraphQL on /graphql (GraphiQL for
-    browsers in development or with GRAPHIQL_ENABLED=true), /health and /ready.
+    browsers in development or with GRAPHIQL_ENABLED=true), /health and /ready. With REDIS_URL
+    set, access tokens of deactivated users are refused at once (the platform's revocations);
+    without it, they pass until they expire.
     """
     import uvicorn
 
     from core.embedded import resolve
     from core.logging import configure_logging
+    from core.redis import connect
+    from core.security.revocations import RevocationFollower
     from supergraph.gateway import create_gateway
     from supergraph.http.app import create_gateway_app
     from supergraph.model import Supergraph, SupergraphError
@@ -54,7 +58,13 @@ def command(supergraph_file: Path, host: str | None, port: int | None) -> None:
         click.echo(f"  subgraph {name}: {url}", err=True)
 
     gateway = create_gateway(settings, supergraph_file=str(supergraph_file))
-    app = create_gateway_app(settings, gateway)
+    revocations = None
+    on_shutdown = []
+    if settings.redis_url:
+        redis = connect(settings.redis_url)
+        revocations = RevocationFollower(redis, settings)
+        on_shutdown.append(redis.aclose)
+    app = create_gateway_app(settings, gateway, revocations=revocations, on_shutdown=on_shutdown)
     bind_host = host or settings.host
     bind_port = port or settings.port
     click.echo(f"Gateway on http://{bind_host}:{bind_port}/graphql", err=True)

@@ -1,8 +1,9 @@
 """The X-Internal-Token: a short-lived HS256 JWT from the gateway to one subgraph.
 
-Claims: `sub role email scope` (the principal; `scope` space-separated), `kind`, `rid` (request
-id), `ip` and `ua` (client IP and user agent, for audit rows), `aud` (the subgraph name),
-`iss` = "althaus-gateway", `iat`, `exp` (60 s). Subgraphs trust nothing else.
+Claims: `sub role email scope` (the principal; `scope` space-separated), `kind`, `tiat` (when
+the user's access token was issued, for revocation checks), `rid` (request id), `ip` and `ua`
+(client IP and user agent, for audit rows), `aud` (the subgraph name), `iss` = "althaus-gateway",
+`iat`, `exp` (60 s). Subgraphs trust nothing else.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def mint(
         "email": principal.email,
         "scope": " ".join(sorted(principal.scopes)),
         "kind": principal.kind,
+        "tiat": principal.issued_at,
         "rid": ctx.request_id,
         "ip": ctx.ip,
         "ua": ctx.user_agent,
@@ -144,12 +146,14 @@ def verify(
     except jwt.PyJWTError as exc:
         raise InternalTokenError(f"invalid internal token: {exc}") from exc
     scope = claims.get("scope") or ""
+    token_issued = claims.get("tiat")
     principal = Principal(
         sub=claims.get("sub"),
         role=claims.get("role") or "guest",
         email=claims.get("email"),
         scopes=frozenset(scope.split()),
         kind=claims.get("kind") or ("user" if claims.get("sub") else "guest"),
+        issued_at=token_issued if isinstance(token_issued, int) else None,
     )
     context = RequestContext(
         request_id=claims.get("rid") or "", ip=claims.get("ip"), user_agent=claims.get("ua")

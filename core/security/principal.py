@@ -21,7 +21,8 @@ class Principal:
     """An authenticated user, an API key, or a guest.
 
     `sub` is the user id (or `apikey:<id>` for API keys); `scopes` are every scope held,
-    role scopes included.
+    role scopes included; `issued_at` is when a user's access token was issued (Unix seconds,
+    its `iat`), so that a revoked token can be told from one issued after the revocation.
     """
 
     sub: str | None = None
@@ -29,6 +30,7 @@ class Principal:
     email: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
     kind: str = "guest"  # "user" | "api_key" | "guest"
+    issued_at: int | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -40,7 +42,13 @@ class Principal:
 
     @classmethod
     def user(
-        cls, sub: str, role: str, email: str | None, extra_scopes: frozenset[str] = frozenset()
+        cls,
+        sub: str,
+        role: str,
+        email: str | None,
+        extra_scopes: frozenset[str] = frozenset(),
+        *,
+        issued_at: int | None = None,
     ) -> Principal:
         return cls(
             sub=sub,
@@ -48,6 +56,7 @@ class Principal:
             email=email,
             scopes=scopes_for_role(role) | extra_scopes,
             kind="user",
+            issued_at=issued_at,
         )
 
     def has_scopes(self, any_of: list[list[str]] | tuple[tuple[str, ...], ...]) -> bool:

@@ -1,17 +1,20 @@
 """The subgraph app factory: Strawberry federation schema -> Starlette app with the kit around it.
 
-Routes: `POST/GET /graphql` (needs a valid X-Internal-Token), `GET /health` (open), and whatever
-`extra_routes` the subgraph adds (each decides its own authentication).
+Routes: `POST/GET /graphql` (needs a valid X-Internal-Token and, for a signed-in user, an access
+token not revoked since it was issued), `GET /health` (open), and whatever `extra_routes` the
+subgraph adds (each decides its own authentication).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import orjson
 import strawberry
+from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,13 +27,17 @@ from strawberry.types import ExecutionResult
 
 from core.config import ConfigError, Settings
 from core.logging import USER_ID_STATE, bind_request
-from core.security import internal_token
+from core.security import internal_token, revocations
 from core.security.internal_token import InternalClaims, InternalTokenError
+from core.security.principal import Principal
 from subgraphs.kit.context import RequestActor, SubgraphContext, SubgraphResources, current_actor
 from subgraphs.kit.errors import format_error
 
 CLAIMS_KEY = "althaus.internal_claims"
 UNAUTHENTICATED_CODE = "UNAUTHENTICATED_SUBGRAPH_REQUEST"
+REVOKED_CODE = "UNAUTHENTICATED"
+
+log = logging.getLogger(__name__)
 
 
 class SubgraphState:
@@ -68,9 +75,29 @@ class SubgraphState:
         return secret
 
 
-def unauthenticated(message: str) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": UNAUTHENTICATED_CODE}}]}
+def unauthenticated(message: str, code: str = UNAUTHENTICATED_CODE) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
     return JSONResponse(body, status_code=401)
+
+
+async def revoked(principal: Principal, state: SubgraphState) -> bool:
+    """Whether a user principal's access token was revoked (deactivated, or role changed).
+
+    One Redis GET per request of a signed-in user. The gateway refuses such tokens first, from
+    memory; this is defence in depth, so when Redis cannot be read the request is let through
+    (and logged) rather than every subgraph refusing everyone.
+    """
+    if principal.kind != "user" or not principal.sub:
+        return False
+    try:
+        at = await revocations.revoked_at(state.resources.redis, state.settings, principal.sub)
+    except RedisError as exc:
+        log.warning(
+            "revoked access tokens not checked: Redis unavailable",
+            extra={"context": {"error": str(exc)}},
+        )
+        return False
+    return revocations.refuses(at, principal.issued_at)
 
 
 def verify_request(request: Request, state: SubgraphState) -> InternalClaims:
@@ -95,6 +122,14 @@ class InternalTokenGuard:
             claims = verify_request(Request(scope), self.state)
         except InternalTokenError as exc:
             await unauthenticated(f"subgraph request refused: {exc}")(scope, receive, send)
+            return
+        if await revoked(claims.principal, self.state):
+            refusal = unauthenticated(
+                "access token revoked (the account was deactivated or its role changed); "
+                "sign in again",
+                REVOKED_CODE,
+            )
+            await refusal(scope, receive, send)
             return
         scope[CLAIMS_KEY] = claims
         # The verified principal, for the access line of whatever middleware logs it.

@@ -198,6 +198,9 @@ async def set_user_role(info: Ctx, user_id: strawberry.ID, role: str) -> User:
                 .returning(users)
             )
         ).one()
+        if before.role != role:
+            # Tokens carrying the old role must not outlive the change.
+            await sessions.revoke_access_tokens(context, target)
         await audit.record(
             session, "user.set_role", "user", str(target), {"from": before.role, "to": role}
         )
@@ -223,6 +226,7 @@ async def _set_active(info: Ctx, user_id: strawberry.ID, active: bool) -> User:
         details: dict[str, Any] = {}
         if not active:
             details["revokedSessions"] = await sessions.revoke_user_tokens(session, target)
+            await sessions.revoke_access_tokens(context, target)
         action = "user.activate" if active else "user.deactivate"
         await audit.record(session, action, "user", str(target), details)
     return User.from_row(row)

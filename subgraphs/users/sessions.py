@@ -7,21 +7,27 @@ in the same family. Presenting a used token again means it leaked: the whole fam
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from redis.exceptions import RedisError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
-from core.security import access_tokens
+from core.security import access_tokens, revocations
 from core.security.principal import RequestContext
+from subgraphs.kit.context import SubgraphContext
+from subgraphs.kit.errors import AlthausError
 from subgraphs.kit.platform_settings import read_setting
 from subgraphs.kit.tables import refresh_tokens
 
 REFRESH_TTL = timedelta(days=30)
+
+log = logging.getLogger(__name__)
 
 
 def token_hash(token: str) -> str:
@@ -113,3 +119,36 @@ async def revoke_user_tokens(
         update(refresh_tokens).where(*condition).values(revoked_at=datetime.now(UTC))
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+class TokenRevocationFailedError(AlthausError):
+    code = "TOKEN_REVOCATION_FAILED"
+
+
+async def revoke_access_tokens(context: SubgraphContext, user_id: uuid.UUID) -> None:
+    """Refuse the user's access tokens issued until now, at the gateway and in every subgraph
+    (`core.security.revocations`); for a deactivation or a role change.
+
+    Recorded now, inside the operation's transaction, so that Redis being unreachable fails
+    the mutation (nothing changed) rather than leave the tokens working; and recorded again
+    once the transaction has committed, so that a token issued by a refresh that read the
+    account before the commit is refused too.
+    """
+    redis, settings, sub = context.redis, context.settings, str(user_id)
+    try:
+        await revocations.record(redis, settings, sub)
+    except RedisError as exc:
+        raise TokenRevocationFailedError(
+            f"the account's access tokens could not be revoked ({exc}); nothing was changed, "
+            "try again"
+        ) from None
+
+    async def once_committed() -> None:
+        try:
+            await revocations.record(redis, settings, sub)
+        except RedisError:
+            log.exception(
+                "access tokens revoked before the commit only", extra={"context": {"user": sub}}
+            )
+
+    context.after_commit(once_committed)

@@ -7,6 +7,7 @@ from typing import Final
 import jwt
 
 from core.security.principal import Principal
+from core.security.revocations import RevocationFollower
 from core.security.roles import ASSIGNABLE_ROLES
 from supergraph.auth.errors import InvalidTokenError, TokenExpiredError
 from supergraph.auth.jwks import KeySet
@@ -17,10 +18,21 @@ LEEWAY_SECONDS: Final = 10
 
 
 class AccessTokenVerifier:
-    def __init__(self, keys: KeySet, *, issuer: str, audience: str) -> None:
+    """`revocations`, when given, refuses the tokens of users deactivated (or given another
+    role) since the token was issued; without it (no Redis) they pass until they expire."""
+
+    def __init__(
+        self,
+        keys: KeySet,
+        *,
+        issuer: str,
+        audience: str,
+        revocations: RevocationFollower | None = None,
+    ) -> None:
         self.keys = keys
         self.issuer = issuer
         self.audience = audience
+        self.revocations = revocations
 
     async def verify(self, token: str) -> Principal:
         try:
@@ -62,9 +74,16 @@ class AccessTokenVerifier:
         role = claims.get("role")
         if role not in ASSIGNABLE_ROLES:
             raise InvalidTokenError(f"access token carries an unknown role {role!r}")
+        sub = str(claims["sub"])
+        issued_at = int(claims["iat"])
+        if self.revocations is not None and self.revocations.refuses(sub, issued_at):
+            raise InvalidTokenError(
+                "access token was revoked (the account was deactivated or its role changed); "
+                "sign in again"
+            )
         scope = claims.get("scope")
         extra = frozenset(scope.split()) if isinstance(scope, str) else frozenset()
         email = claims.get("email")
         return Principal.user(
-            str(claims["sub"]), role, email if isinstance(email, str) else None, extra
+            sub, role, email if isinstance(email, str) else None, extra, issued_at=issued_at
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from core.config import ConfigError, Settings
+from core.security.revocations import RevocationFollower
 from supergraph.auth.api_keys import ApiKeyResolver
 from supergraph.auth.authenticator import Authenticator
 from supergraph.auth.errors import AuthServiceUnavailableError
@@ -32,6 +34,8 @@ from supergraph.http.session import create_session, end_session, refresh_session
 from supergraph.http.uploads import UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES, UploadLimits
 
 JWKS_PATH = "/.well-known/jwks.json"
+
+log = logging.getLogger(__name__)
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -80,6 +84,7 @@ def create_gateway_app(
     upload_max_bytes: int = UPLOAD_MAX_BYTES,
     upload_max_files: int = UPLOAD_MAX_FILES,
     plugin_body_max_bytes: int = PLUGIN_BODY_MAX_BYTES,
+    revocations: RevocationFollower | None = None,
 ) -> Starlette:
     """The gateway's HTTP app.
 
@@ -87,7 +92,11 @@ def create_gateway_app(
     the origin of the supergraph's `users` URL; `althaus dev` passes one bound to the in-process
     app). `on_startup`/`on_shutdown` run in the app's lifespan (load the supergraph there).
     `upload_max_bytes`/`upload_max_files` bound a multipart (file upload) request;
-    `plugin_body_max_bytes` the body forwarded to a plugin HTTP route.
+    `plugin_body_max_bytes` the body forwarded to a plugin HTTP route. `revocations` (over
+    the platform's Redis) refuses the access tokens of deactivated users and of users whose
+    role changed; the lifespan starts and stops it (`althaus dev`, which does not run this
+    lifespan, does so itself). Without it, such tokens pass until they expire, as a start-up
+    log line says.
     """
     secret = settings.internal_token_secret
     if not secret:
@@ -97,7 +106,12 @@ def create_gateway_app(
     users_service = users or UsersService(users_origin(gateway))
     keys = KeySet(lambda: _fetch_jwks(users_service), refetch_interval=jwks_refetch_interval)
     authenticator = Authenticator(
-        AccessTokenVerifier(keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
+        AccessTokenVerifier(
+            keys,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            revocations=revocations,
+        ),
         ApiKeyResolver(users_service, secret, ttl=api_key_ttl),
     )
     dist = graphiql_dir or DEFAULT_DIST
@@ -148,11 +162,17 @@ def create_gateway_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await gateway.start()
+        if revocations is not None:
+            await revocations.start()
+        else:
+            _log_revocations_off()
         for hook in on_startup:
             await hook()
         try:
             yield
         finally:
+            if revocations is not None:
+                await revocations.close()
             for hook in on_shutdown:
                 await hook()
             await users_service.close()
@@ -163,8 +183,16 @@ def create_gateway_app(
     app.state.edge = edge
     app.state.gateway = gateway
     app.state.users = users_service
+    app.state.revocations = revocations
     app.state.readiness = ReadinessProbe(gateway, secret)
     return app
+
+
+def _log_revocations_off() -> None:
+    log.warning(
+        "no Redis: access tokens of deactivated users (or of users whose role changed) are "
+        "accepted until they expire; set REDIS_URL to refuse them at once"
+    )
 
 
 async def _fetch_jwks(users: UsersService) -> object:

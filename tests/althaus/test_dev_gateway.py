@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import time
 from collections.abc import AsyncIterator
 
 import httpx
+import jwt
 import pytest_asyncio
 
 from althaus.commands.user import create_account
 from althaus.platform import create_dev_app
 from core.config import Settings
+from core.security import internal_token
+from core.security.principal import Principal
 
 PASSWORD = "correct horse battery staple"
 
@@ -114,3 +119,66 @@ async def test_every_unauthorized_field_is_reported_when_a_non_null_one_nulls_da
         (["users"], "UNAUTHORIZED_FIELD_OR_TYPE"),
         (["me"], "UNAUTHORIZED_FIELD_OR_TYPE"),
     ]
+
+
+async def _status_as(client: httpx.AsyncClient, token: str) -> tuple[int, dict]:
+    response = await client.post(
+        "/graphql",
+        json={"query": "{ me { username } }"},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    return response.status_code, response.json()
+
+
+async def test_a_deactivated_users_token_is_refused_everywhere_until_a_new_login(
+    dev: httpx.AsyncClient, settings: Settings
+) -> None:
+    engine = dev.app.state.resources.engine  # type: ignore[attr-defined]
+    admin, editor = f"ad{secrets.token_hex(4)}", f"ed{secrets.token_hex(4)}"
+    await create_account(
+        engine, email=f"{admin}@example.com", username=admin, role="admin", password=PASSWORD
+    )
+    created = await create_account(
+        engine, email=f"{editor}@example.com", username=editor, role="editor", password=PASSWORD
+    )
+    admin_token, old_token = await _login(dev, admin), await _login(dev, editor)
+    assert (await _status_as(dev, old_token))[0] == 200
+
+    answer = await _graphql(
+        dev,
+        "mutation($id: ID!) { deactivateUser(userId: $id) { isActive } }",
+        {"id": str(created.id)},
+        token=admin_token,
+    )
+    assert answer == {"data": {"deactivateUser": {"isActive": False}}}
+    deactivated = time.monotonic()
+    while (await _status_as(dev, old_token))[0] != 401:
+        assert time.monotonic() - deactivated < 1.0, "still accepted a second later"
+        await asyncio.sleep(0.02)
+    status, body = await _status_as(dev, old_token)
+    assert (status, body["errors"][0]["extensions"]["code"]) == (401, "INVALID_TOKEN")
+
+    # The system subgraph refuses it too, asked directly with a token minted for the editor.
+    claims = jwt.decode(old_token, options={"verify_signature": False})
+    principal = Principal.user(claims["sub"], "editor", claims["email"], issued_at=claims["iat"])
+    assert settings.internal_token_secret is not None
+    direct = await dev.post(
+        "/subgraphs/system/graphql",
+        json={"query": "{ settings { key } }"},
+        headers=internal_token.headers_for(principal, "system", settings.internal_token_secret),
+    )
+    assert direct.status_code == 401
+    assert direct.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+    answer = await _graphql(
+        dev,
+        "mutation($id: ID!) { activateUser(userId: $id) { isActive } }",
+        {"id": str(created.id)},
+        token=admin_token,
+    )
+    assert answer == {"data": {"activateUser": {"isActive": True}}}
+    # Token times are whole seconds: one issued in the second of the revocation is refused too.
+    await asyncio.sleep(1.05 - time.time() % 1)
+    new_token = await _login(dev, editor)
+    assert await _status_as(dev, new_token) == (200, {"data": {"me": {"username": editor}}})
+    assert (await _status_as(dev, old_token))[0] == 401

@@ -90,3 +90,11 @@ def test_a_plugins_derived_key_cannot_mint_tokens_for_core_subgraphs() -> None:
 def test_derived_keys_exist_only_for_plugin_audiences() -> None:
     with pytest.raises(ValueError, match="not a plugin subgraph"):
         internal_token.plugin_key(SECRET, "users")
+
+
+def test_the_access_token_issue_time_travels_with_the_principal() -> None:
+    issued = Principal.user("8b0c6c3e-1", "editor", "ed@example.com", issued_at=1_700_000_000)
+    token = internal_token.mint(issued, "system", SECRET)
+    assert internal_token.verify(token, "system", SECRET).principal.issued_at == 1_700_000_000
+    unknown = internal_token.verify(internal_token.mint(EDITOR, "system", SECRET), "system", SECRET)
+    assert unknown.principal.issued_at is None

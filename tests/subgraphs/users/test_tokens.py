@@ -69,8 +69,10 @@ async def test_a_deactivated_user_can_neither_refresh_nor_read_me(users_api, vie
     assert body["data"]["deactivateUser"]["isActive"] is False
     refused = await users_api.gql(REFRESH, {"t": session["refreshToken"]})
     assert error_codes(refused) == ["INVALID_REFRESH_TOKEN"]
-    me = await users_api.gql("{ me { id } }", as_=viewer)
-    assert error_codes(me) == ["ACCOUNT_DEACTIVATED"]
+    # Its access token is revoked: refused before any resolver runs.
+    me = await users_api.post("{ me { id } }", headers=users_api.headers(viewer))
+    assert me.status_code == 401
+    assert error_codes(me.json()) == ["UNAUTHENTICATED"]
     login = await users_api.gql(LOGIN, {"login": viewer.email, "password": PASSWORD})
     assert error_codes(login) == ["ACCOUNT_DEACTIVATED"]
 
