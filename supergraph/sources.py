@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import redis.asyncio as aioredis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core import channels
 from core import supergraph_versions as versions
 from core.config import Settings
 from core.supergraph_versions import AnnouncementInvalid, SupergraphVersion
@@ -168,30 +169,19 @@ class StoredSupergraphSource:
 
     async def _follow(self) -> None:
         """Subscribe to announcements; on a lost connection, resubscribe and catch up."""
-        delay = self.retry_seconds
-        while True:
-            pubsub = self.redis.pubsub()
-            try:
-                await pubsub.subscribe(versions.channel(self.settings))
-                self._subscribed.set()
-                delay = self.retry_seconds
-                await self._catch_up()
-                while True:
-                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-                    if message is not None and message.get("type") == "message":
-                        await self._on_announcement(message["data"])
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning(
-                    "supergraph announcements unavailable; resubscribing",
-                    extra={"context": {"error": _reason(exc), "retry_in": delay}},
-                )
-            finally:
-                with contextlib.suppress(Exception):
-                    await pubsub.aclose()
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+
+        async def subscribed() -> None:
+            self._subscribed.set()
+            await self._catch_up()
+
+        await channels.follow(
+            self.redis,
+            versions.channel(self.settings),
+            self._on_announcement,
+            on_subscribed=subscribed,
+            retry_seconds=self.retry_seconds,
+            what="supergraph announcements",
+        )
 
     async def _catch_up(self) -> None:
         """After (re)subscribing, a version may have been announced while nobody listened."""
@@ -220,19 +210,11 @@ class StoredSupergraphSource:
             )
 
     async def _poll(self) -> None:
-        while True:
-            await asyncio.sleep(self.poll_seconds)
-            try:
-                await self.refresh()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning(
-                    "stored supergraph versions unreadable; polling again",
-                    extra={"context": {"error": _reason(exc), "retry_in": self.poll_seconds}},
-                )
+        await channels.repeat(
+            self.poll_seconds,
+            self.refresh,
+            failure="stored supergraph versions unreadable; polling again",
+        )
 
 
-def _reason(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+_reason = channels.first_line

@@ -22,6 +22,7 @@ from typing import Any, Final
 import orjson
 import redis.asyncio as aioredis
 
+from core import channels
 from core.config import Settings
 
 MAX_ACCESS_TOKEN_SECONDS: Final = 86400
@@ -195,46 +196,23 @@ class RevocationFollower:
         self.note(user_id, at)
 
     async def _follow(self) -> None:
-        delay = self.retry_seconds
-        while True:
-            pubsub = self.redis.pubsub()
-            try:
-                await pubsub.subscribe(channel(self.settings))
-                self._subscribed.set()
-                # Subscribed first, then loaded: nothing recorded in between is missed.
-                await self.reload()
-                delay = self.retry_seconds
-                while True:
-                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-                    if message is not None and message.get("type") == "message":
-                        self._on_message(message["data"])
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning(
-                    "revocation announcements unavailable; resubscribing",
-                    extra={"context": {"error": _reason(exc), "retry_in": delay}},
-                )
-            finally:
-                with contextlib.suppress(Exception):
-                    await pubsub.aclose()
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+        async def subscribed() -> None:
+            self._subscribed.set()
+            # Subscribed first, then loaded: nothing recorded in between is missed.
+            await self.reload()
+
+        await channels.follow(
+            self.redis,
+            channel(self.settings),
+            self._on_message,
+            on_subscribed=subscribed,
+            retry_seconds=self.retry_seconds,
+            what="revocation announcements",
+        )
 
     async def _reload_periodically(self) -> None:
-        while True:
-            await asyncio.sleep(self.reload_seconds)
-            try:
-                await self.reload()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning(
-                    "revoked access tokens not reloaded; trying again later",
-                    extra={"context": {"error": _reason(exc), "retry_in": self.reload_seconds}},
-                )
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+        await channels.repeat(
+            self.reload_seconds,
+            self.reload,
+            failure="revoked access tokens not reloaded; trying again later",
+        )
