@@ -8,6 +8,13 @@ from typing import Any
 from subgraphs.plugins.engine.errors import PluginEngineError
 
 
+def reason_of(exc: BaseException) -> str:
+    """The first line of what went wrong, for a log line or a plugin's recorded error."""
+    message = getattr(exc, "reason", None) or getattr(exc, "message", None) or str(exc)
+    text_ = str(message).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
 class PluginLifecycleError(PluginEngineError):
     code = "PLUGIN_LIFECYCLE_ERROR"
 
