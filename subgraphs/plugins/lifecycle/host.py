@@ -213,7 +213,7 @@ class PluginHost:
         self, checksum: str, actor: Actor | None = None, progress: Progress = quiet
     ) -> PluginRecord:
         async with self._lock:
-            progress("verifying the archive")
+            progress("checking the kept archive again (trust may have changed since the upload)")
             verified, folder = await self.packages.unpacked(checksum)
             name = verified.manifest.name
             async with self.engine.connect() as conn:

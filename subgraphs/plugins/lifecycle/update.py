@@ -71,7 +71,7 @@ class Updates:
 
     async def apply(self, checksum: str, actor: Actor | None, progress: Progress) -> PluginRecord:
         """Update the plugin of the kept archive `checksum` to it."""
-        progress("verifying the archive")
+        progress("checking the kept archive again (trust may have changed since the upload)")
         verified, folder = await self.packages.unpacked(checksum)
         name = verified.manifest.name
         async with self.engine.connect() as conn:
