@@ -131,8 +131,21 @@ def create_service_app(name: str, settings: Settings) -> Any:
     if name == "gateway":
         return create_gateway_service(settings)
     if name == "plugins":
-        return subgraph_factory(name)(settings, core_subgraphs=core_subgraphs(settings))
+        from subgraphs.plugins.lifecycle.host import HostOptions
+
+        # Gateways may run on other machines: they reach the plugins through this service's
+        # plugin relay, so the stored versions name the relay, not the plugins' Unix sockets.
+        options = HostOptions(relay_base_url=plugins_base_url(settings))
+        return subgraph_factory(name)(
+            settings, core_subgraphs=core_subgraphs(settings), options=options
+        )
     return subgraph_factory(name)(settings)
+
+
+def plugins_base_url(settings: Settings) -> str:
+    """Where gateways reach the plugins subgraph: `SUBGRAPH_PLUGINS_URL` without its final
+    `/graphql`, else `http://127.0.0.1:4004`."""
+    return settings.subgraph_url("plugins").removesuffix("/graphql").rstrip("/")
 
 
 def core_subgraphs(settings: Settings, *, in_process: bool = False) -> Callable[..., Any]:

@@ -1,9 +1,13 @@
 """The plugins subgraph app (port 4004): the plugin lifecycle over GraphQL, and its host.
 
 `create_app(settings, resources, core_subgraphs=...)` builds the app and a PluginHost that
-runs the active plugins' processes; `app.state.plugin_host` holds it. Run standalone (`althaus
-serve plugins`) the app's lifespan starts and stops the host; mounted in `althaus dev` (where
-mounted lifespans do not run) the dev app calls `start_host(app)` / `stop_host(app)` itself.
+runs the active plugins' processes; `app.state.plugin_host` holds it. Beside `/graphql` and
+`/engine/<action>`, the app serves the host's plugin relay at `/plugins/<name>/<path>` (how
+gateways on other machines reach the plugins; see subgraphs/plugins/relay.py).
+
+Run standalone (`althaus serve plugins`) the app's lifespan starts and stops the host; mounted
+in `althaus dev` (where mounted lifespans do not run) the dev app calls `start_host(app)` /
+`stop_host(app)` itself.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from core.config import Settings
@@ -18,6 +24,8 @@ from subgraphs.kit.app import InternalTokenGuard, create_subgraph_app
 from subgraphs.kit.context import SubgraphResources
 from subgraphs.plugins.lifecycle.host import CoreSubgraphs, HostOptions, PluginHost
 from subgraphs.plugins.operator import OperatorEndpoint
+from subgraphs.plugins.relay import METHODS as RELAY_METHODS
+from subgraphs.plugins.relay import PluginRelay
 from subgraphs.plugins.schema import schema
 
 NAME = "plugins"
@@ -37,6 +45,15 @@ def create_app(
     app.router.routes.append(
         Route("/engine/{action}", InternalTokenGuard(endpoint, state), methods=["POST"])
     )
+    nowhere = PluginRelay(lambda name: None)  # answers 404 until the host is built
+
+    async def relay(request: Request) -> Response:
+        # Not behind InternalTokenGuard: the token is for the plugin's audience, and the
+        # plugin's process verifies it (relay.py says why that is enough).
+        host = holder["host"]
+        return await (host.relay if host is not None else nowhere).handle(request)
+
+    app.router.routes.append(Route("/plugins/{name}/{path:path}", relay, methods=RELAY_METHODS))
     app.state.plugin_host = None
 
     def build_host(opened: Any) -> PluginHost:

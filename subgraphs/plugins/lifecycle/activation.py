@@ -69,7 +69,7 @@ class Activation:
             await self._mark_failed(name, error, actor)
             raise PluginActivationFailed(name, reason_of(exc)) from None
         progress("composing the supergraph")
-        outcome = await self.composition.compose({name: (spec.url, sdl)})
+        outcome = await self.composition.compose({name: (self.processes.url_of(spec), sdl)})
         if isinstance(outcome, list):
             await self.processes.stop(name)
             error = {

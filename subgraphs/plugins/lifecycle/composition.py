@@ -109,7 +109,7 @@ class Composition:
             raise PluginCompositionFailed(
                 name, [{"code": "PLUGIN_SDL_UNAVAILABLE", "message": reason_of(exc)}]
             ) from None
-        outcome = await self.compose({name: (spec.url, str(sdl))})
+        outcome = await self.compose({name: (self.processes.url_of(spec), str(sdl))})
         if isinstance(outcome, list):
             raise PluginCompositionFailed(name, outcome)
 

@@ -51,6 +51,7 @@ from subgraphs.plugins.lifecycle.progress import Progress, quiet
 from subgraphs.plugins.lifecycle.registry import PluginRecord
 from subgraphs.plugins.lifecycle.update import Updates
 from subgraphs.plugins.lifecycle.upkeep import Upkeep
+from subgraphs.plugins.relay import PluginRelay
 from subgraphs.plugins.runtime import RestartPolicy
 from subgraphs.plugins.runtime.actions import PluginActionFailed
 
@@ -66,6 +67,12 @@ class HostOptions:
     restart: RestartPolicy = field(default_factory=RestartPolicy)
     run_scheduler: bool = True
     scheduler_tick_seconds: float = 15.0
+    relay_base_url: str | None = None
+    """Where gateways reach this host's plugins. None (`althaus dev`, gateway and plugins in one
+    process): the stored versions name each plugin's Unix socket, the fastest way there. A URL
+    (`althaus serve plugins`: this plugins subgraph's base URL, as gateways reach it): they name
+    its plugin relay, `<relay_base_url>/plugins/<name>/graphql`, so that gateways on other
+    machines reach the plugins too."""
 
 
 class PluginHost:
@@ -96,6 +103,9 @@ class PluginHost:
         # Plugins call the API back through the gateway of this machine (DESIGN.md: port 4000).
         self.gateway_url = f"http://127.0.0.1:{settings.port}/graphql"
         self.packages = Packages(engine, self.packages_dir, is_development=settings.is_development)
+        # Served at /plugins/<name>/<path> by the plugins subgraph app; a plugin's pooled client
+        # is closed when its process stops.
+        self.relay = PluginRelay(lambda name: self.processes.socket_of(name))
         self.processes = PluginProcesses(
             engine,
             self.packages,
@@ -105,6 +115,8 @@ class PluginHost:
             gateway_url=self.gateway_url,
             policy=self.options.restart,
             on_crash_loop=self._on_crash_loop,
+            relay_base_url=self.options.relay_base_url,
+            on_stopped=self.relay.forget,
         )
         self.supervisor = self.processes.supervisor
         self.composition = Composition(settings, engine, redis, core_subgraphs, self.processes)
@@ -148,6 +160,7 @@ class PluginHost:
                 await task
         await self.upkeep.close()
         await self.processes.stop_all()
+        await self.relay.close()
 
     async def _reconcile(self) -> None:
         """Start the processes of plugins marked active, then make sure the stored supergraph

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from subgraphs.plugins.lifecycle import settings as plugin_settings
 from subgraphs.plugins.lifecycle.errors import reason_of
 from subgraphs.plugins.lifecycle.packages import Packages
 from subgraphs.plugins.lifecycle.registry import PluginRecord
+from subgraphs.plugins.relay import relay_url
 from subgraphs.plugins.runtime import ProcessSpec, RestartPolicy, Supervisor
 from subgraphs.plugins.runtime.actions import run_action
 from subgraphs.plugins.runtime.supervisor import OnFailed
@@ -27,7 +28,13 @@ HOOK_SECONDS = 60.0
 
 class PluginProcesses:
     """Each served plugin's process under one `Supervisor`, with the key it calls the gateway
-    back with; and one-shot runs (SDL, hooks, tasks, updates) in fresh processes."""
+    back with; and one-shot runs (SDL, hooks, tasks, updates) in fresh processes.
+
+    `relay_base_url` says where gateways reach the plugins: None, at their Unix sockets (every
+    gateway on this machine, as in `althaus dev`); else through the plugin relay of the plugins
+    subgraph at that URL (`althaus serve plugins`, gateways anywhere on the private network).
+    `on_stopped` is told the name of each plugin whose process was stopped.
+    """
 
     def __init__(
         self,
@@ -40,6 +47,8 @@ class PluginProcesses:
         gateway_url: str,
         policy: RestartPolicy,
         on_crash_loop: OnFailed,
+        relay_base_url: str | None = None,
+        on_stopped: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self.engine = engine
         self.packages = packages
@@ -47,6 +56,8 @@ class PluginProcesses:
         self.secret = secret
         self.database_url = database_url
         self.gateway_url = gateway_url
+        self.relay_base_url = relay_base_url
+        self.on_stopped = on_stopped
         self.supervisor = Supervisor(on_failed=on_crash_loop, policy=policy)
         self._specs: dict[str, ProcessSpec] = {}
         self._keys: dict[str, str] = {}
@@ -57,6 +68,17 @@ class PluginProcesses:
 
     def spec_of(self, name: str) -> ProcessSpec | None:
         return self._specs.get(name)
+
+    def socket_of(self, name: str) -> Path | None:
+        """The socket of a plugin whose process this host runs; None for any other name."""
+        spec = self._specs.get(name)
+        return spec.socket if spec is not None else None
+
+    def url_of(self, spec: ProcessSpec) -> str:
+        """The URL stored for subgraph `plugin_<name>`: the relay's, or the socket's."""
+        if self.relay_base_url is None:
+            return spec.url
+        return relay_url(self.relay_base_url, spec.name)
 
     def spec(
         self,
@@ -102,6 +124,8 @@ class PluginProcesses:
     async def stop(self, name: str) -> None:
         await self.supervisor.stop(name)
         self._specs.pop(name, None)
+        if self.on_stopped is not None:
+            await self.on_stopped(name)
         if self._keys.pop(name, None) is not None:
             try:
                 await gateway_keys.revoke(self.engine, name)
@@ -131,7 +155,7 @@ class PluginProcesses:
         for name in list(self._specs):
             entry = self.supervisor.get(name)
             if entry is not None and entry.process.sdl:
-                found[name] = (entry.spec.url, entry.process.sdl)
+                found[name] = (self.url_of(entry.spec), entry.process.sdl)
         return found
 
     def health(self, name: str) -> dict[str, Any]:
@@ -146,7 +170,7 @@ class PluginProcesses:
             "crashes": len(entry.crashes),
             "lastExit": entry.reason,
             "protections": dict(entry.process.protections),
-            "url": entry.spec.url,
+            "url": self.url_of(entry.spec),
         }
 
     def last_errors(self, name: str) -> list[str]:

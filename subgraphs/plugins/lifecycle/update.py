@@ -151,7 +151,7 @@ class Updates:
             start_error = {"code": "PLUGIN_START_FAILED", "message": reason_of(exc)}
             await self.withdraw(name, actor, progress, failure=start_error)
             raise PluginActivationFailed(name, reason_of(exc)) from None
-        outcome = await self.composition.compose({name: (spec.url, sdl)})
+        outcome = await self.composition.compose({name: (self.processes.url_of(spec), sdl)})
         if isinstance(outcome, list):
             error: dict[str, Any] = {
                 "code": "SUPERGRAPH_COMPOSITION_FAILED",
