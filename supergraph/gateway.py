@@ -4,32 +4,41 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar, cast
+from collections.abc import Callable, Mapping
+from typing import Protocol
 
-import orjson
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
-
-from core.config import CORE_SUBGRAPHS, Settings
-from core.security import internal_token
-from core.security.principal import Principal, RequestContext
-from supergraph.authz.walk import RequirementSource, denied_fields
+from core.config import Settings
 from supergraph.execute.executor import Executor
+from supergraph.loaders import (
+    SDL_QUERY,
+    SupergraphLoader,
+    SupergraphLoadError,
+    compose_from_subgraphs,
+    file_loader,
+)
 from supergraph.model import Supergraph
 from supergraph.plan import QueryPlanner
-from supergraph.plan.nodes import QueryPlan
-from supergraph.transport.base import SubgraphTransport, TransportError
+from supergraph.snapshot import BoundedCache, GatewaySnapshot, PreparedDocument
+from supergraph.transport.base import SubgraphTransport
 from supergraph.transport.factory import create_transport
+
+__all__ = [
+    "SDL_QUERY",
+    "BoundedCache",
+    "Gateway",
+    "GatewaySnapshot",
+    "PreparedDocument",
+    "SupergraphLoadError",
+    "SupergraphLoader",
+    "SupergraphSource",
+    "compose_from_subgraphs",
+    "create_gateway",
+    "file_loader",
+]
 
 log = logging.getLogger(__name__)
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
 TransportFactory = Callable[[str, str, float], SubgraphTransport]
-SupergraphLoader = Callable[[], Awaitable[str]]
 
 
 class SupergraphSource(Protocol):
@@ -39,116 +48,6 @@ class SupergraphSource(Protocol):
     async def start(self, gateway: Gateway) -> None: ...
 
     async def close(self) -> None: ...
-
-
-class BoundedCache(Generic[K, V]):
-    """A small LRU map: the request path reads and writes it without locks (one event loop)."""
-
-    __slots__ = ("_items", "limit")
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._items: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> V:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.limit:
-            self._items.popitem(last=False)
-        return value
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedDocument:
-    """A query text parsed and validated against the API schema (errors instead when it is not)."""
-
-    document: DocumentNode | None
-    syntax_errors: tuple[GraphQLError, ...] = ()
-    validation_errors: tuple[GraphQLError, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.document is not None and not self.syntax_errors and not self.validation_errors
-
-
-@dataclass(frozen=True, eq=False)
-class GatewaySnapshot:
-    """Everything one request needs, fixed for its whole life even if a new supergraph loads."""
-
-    version: int
-    supergraph: Supergraph
-    planner: QueryPlanner
-    executor: Executor
-    transports: Mapping[str, SubgraphTransport]
-    cache_size: int = 1000
-    _documents: BoundedCache[str, PreparedDocument] = field(init=False)
-    _denied: BoundedCache[tuple[Any, ...], frozenset[int]] = field(init=False)
-    _plans: BoundedCache[tuple[Any, ...], QueryPlan] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_documents", BoundedCache(self.cache_size))
-        object.__setattr__(self, "_denied", BoundedCache(self.cache_size * 4))
-        object.__setattr__(self, "_plans", BoundedCache(self.cache_size * 2))
-
-    @property
-    def api_schema(self) -> GraphQLSchema:
-        return self.supergraph.api_schema
-
-    def prepare(self, query: str) -> PreparedDocument:
-        """Parse and validate `query`, once per snapshot and query text."""
-        cached = self._documents.get(query)
-        if cached is not None:
-            return cached
-        try:
-            document = parse(query)
-        except GraphQLError as error:
-            return self._documents.put(query, PreparedDocument(None, syntax_errors=(error,)))
-        errors = validate(self.api_schema, document)
-        return self._documents.put(
-            query, PreparedDocument(document, validation_errors=tuple(errors))
-        )
-
-    def denied(
-        self,
-        query: str,
-        document: DocumentNode,
-        operation_name: str | None,
-        authenticated: bool,
-        scopes: frozenset[str],
-    ) -> frozenset[int]:
-        """Offsets of the fields this principal may not read (cached per operation and scopes)."""
-        if not self.supergraph.has_auth:
-            return frozenset()
-        key = (query, operation_name, authenticated, scopes)
-        cached = self._denied.get(key)
-        if cached is not None:
-            return cached
-        result = denied_fields(
-            cast(RequirementSource, self.supergraph),
-            document,
-            operation_name,
-            authenticated=authenticated,
-            scopes=scopes,
-        )
-        return self._denied.put(key, result)
-
-    def plan(
-        self, query: str, document: DocumentNode, operation_name: str | None, denied: frozenset[int]
-    ) -> QueryPlan:
-        key = (query, operation_name, denied)
-        cached = self._plans.get(key)
-        if cached is not None:
-            return cached
-        return self._plans.put(key, self.planner.plan(document, operation_name, denied))
 
 
 class Gateway:
@@ -321,92 +220,9 @@ class Gateway:
         await asyncio.gather(*(t.close() for t in transports), return_exceptions=True)
 
 
-def file_loader(path: str) -> SupergraphLoader:
-    """Reads a supergraph SDL file (as `althaus gateway --supergraph FILE` does)."""
-
-    async def load() -> str:
-        return await asyncio.to_thread(_read_text, path)
-
-    return load
-
-
-def _read_text(path: str) -> str:
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
-
-
 def create_gateway(settings: Settings, *, supergraph_file: str | None = None) -> Gateway:
     """The gateway `althaus serve gateway` runs: over a supergraph file when given, else composed
     from the subgraphs at their configured URLs (`SUBGRAPH_<NAME>_URL`, default local ports)."""
     if supergraph_file is not None:
         return Gateway(settings, loader=file_loader(supergraph_file))
     return Gateway(settings, loader=compose_from_subgraphs(settings))
-
-
-def _declared_url(settings: Settings, name: str, *, in_process: bool) -> str:
-    """The URL written into the supergraph for `name` (only informative for in-process ones)."""
-    if in_process and name.lower() not in settings.subgraph_urls:
-        return f"http://127.0.0.1:{settings.port}/subgraphs/{name}/graphql"
-    return settings.subgraph_url(name)
-
-
-class SupergraphLoadError(Exception):
-    """The supergraph could not be built: a subgraph did not answer, or composition failed."""
-
-    code = "SUPERGRAPH_LOAD_FAILED"
-
-
-SDL_QUERY = b'{"query":"{ _service { sdl } }"}'
-
-
-def compose_from_subgraphs(
-    settings: Settings, transports: Mapping[str, SubgraphTransport] | None = None
-) -> SupergraphLoader:
-    """Asks each subgraph for its SDL (`_service { sdl }`) and composes them.
-
-    With `transports` (name -> transport, e.g. in-process ASGI ones in `althaus dev`) those
-    subgraphs are asked through them; otherwise the subgraphs named by `SUBGRAPH_<NAME>_URL`,
-    or the four core ones when none is, are asked over HTTP at their configured URLs.
-    """
-    names = (
-        sorted(transports) if transports else sorted(settings.subgraph_urls) or list(CORE_SUBGRAPHS)
-    )
-
-    async def fetch_sdl(name: str, url: str) -> str:
-        given = transports.get(name) if transports else None
-        transport = given or create_transport(name, url, settings.subgraph_timeout(name))
-        headers = internal_token.headers_for(
-            Principal.guest(), name, settings.internal_token_secret or "", RequestContext("compose")
-        )
-        try:
-            raw = await transport.send(SDL_QUERY, headers)
-        except TransportError as exc:
-            raise SupergraphLoadError(f"subgraph {name!r} at {url}: {exc}") from None
-        finally:
-            if given is None:
-                await transport.close()
-        try:
-            sdl = orjson.loads(raw)["data"]["_service"]["sdl"]
-        except (orjson.JSONDecodeError, KeyError, TypeError):
-            raise SupergraphLoadError(
-                f"subgraph {name!r} at {url} did not answer {{ _service {{ sdl }} }}"
-            ) from None
-        if not isinstance(sdl, str):
-            raise SupergraphLoadError(f"subgraph {name!r} at {url} answered no SDL")
-        return sdl
-
-    async def load() -> str:
-        from supergraph.compose import SubgraphDefinition, compose
-
-        definitions = []
-        for name in names:
-            url = _declared_url(settings, name, in_process=bool(transports))
-            definitions.append(SubgraphDefinition(name, url, await fetch_sdl(name, url)))
-        result = compose(definitions)
-        if result.supergraph_sdl is None:
-            raise SupergraphLoadError(
-                "composition failed: " + "; ".join(str(e) for e in result.errors)
-            )
-        return result.supergraph_sdl
-
-    return load
