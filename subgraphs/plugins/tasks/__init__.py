@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from subgraphs.plugins.tasks.errors import CronExpressionInvalid, CronNeverDue, TaskScheduleError
+from subgraphs.plugins.tasks.model import ScheduledPlugin, TaskClaim, TaskSpec
+from subgraphs.plugins.tasks.outcome import ABANDONED, error_line
 from subgraphs.plugins.tasks.runs import RunStatus, TaskRun, last_runs, list_runs
 from subgraphs.plugins.tasks.schedule import CronSchedule, next_due, parse_cron, previous_due
-from subgraphs.plugins.tasks.scheduler import (
-    ABANDONED,
-    ScheduledPlugin,
-    TaskClaim,
-    TaskScheduler,
-    TaskSpec,
-    error_line,
-)
+from subgraphs.plugins.tasks.scheduler import TaskScheduler
 
 __all__ = [
     "ABANDONED",

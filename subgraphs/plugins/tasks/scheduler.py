@@ -13,125 +13,50 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from subgraphs.plugins.package.manifest import Manifest
-from subgraphs.plugins.package.manifest import Task as TaskSpec
+from subgraphs.plugins.tasks.claims import claim_due, reap_abandoned, record_result
 from subgraphs.plugins.tasks.errors import TaskScheduleError
+from subgraphs.plugins.tasks.model import (
+    Due,
+    Runner,
+    ScheduledPlugin,
+    TaskClaim,
+    TaskSpec,
+    abandoned_after_seconds,
+)
+from subgraphs.plugins.tasks.outcome import (
+    ABANDONED,
+    CANCELLED,
+    ERROR_LIMIT,
+    Outcome,
+    RunResult,
+    error_line,
+)
 from subgraphs.plugins.tasks.schedule import previous_due
+
+__all__ = [
+    "ABANDONED",
+    "CANCELLED",
+    "ERROR_LIMIT",
+    "Outcome",
+    "Runner",
+    "ScheduledPlugin",
+    "TaskClaim",
+    "TaskScheduler",
+    "TaskSpec",
+    "abandoned_after_seconds",
+    "error_line",
+]
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["succeeded", "failed", "timed_out"]
-Runner = Callable[[str, TaskSpec, datetime], Awaitable[Any]]
-"""Runs one task in its plugin's process: (plugin name, task, due time). Raises on failure; an
-exception with `.timed_out = True` when the run went past its time limit."""
-
-ERROR_LIMIT = 500
-"""The most characters of a failed run's error line that are kept."""
-ABANDONED = "abandoned: the replica running it stopped"
-CANCELLED = "cancelled: the replica stopped before the run finished"
-# task_cpu_seconds is at most 3600 (schema/plugin-manifest.schema.json): the longest a run of a
-# plugin that is no longer active may have legitimately lasted.
-_LONGEST_CPU_SECONDS = 3600
 # Looking for abandoned runs reads every `running` row; once a minute is soon enough.
 _REAP_EVERY_SECONDS = 60.0
 _RECORD_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class ScheduledPlugin:
-    """An active plugin as the scheduler sees it: its tasks and limits."""
-
-    name: str
-    tasks: tuple[TaskSpec, ...]
-    cpu_seconds: float
-    """The manifest's `limits.task_cpu_seconds`: the time limit of one run."""
-    activated_at: datetime
-    """Due times before this minute are not run (aware)."""
-
-    def __post_init__(self) -> None:
-        if self.activated_at.utcoffset() is None:
-            raise ValueError(f"activated_at of {self.name} must be an aware datetime")
-
-    @classmethod
-    def from_manifest(cls, manifest: Manifest, activated_at: datetime) -> ScheduledPlugin:
-        return cls(
-            name=manifest.name,
-            tasks=manifest.tasks,
-            cpu_seconds=manifest.limits.task_cpu_seconds,
-            activated_at=activated_at,
-        )
-
-    @property
-    def abandoned_after_seconds(self) -> float:
-        """A run still `running` this long after it started is taken for abandoned."""
-        return abandoned_after_seconds(self.cpu_seconds)
-
-    @property
-    def run_bound_seconds(self) -> float:
-        """The scheduler's own bound on one run, should the runner not return by itself:
-        shorter than `abandoned_after_seconds`, so no other replica reaps a live run."""
-        return self.cpu_seconds * 2 + 30
-
-
-@dataclass(frozen=True)
-class TaskClaim:
-    """A due time this replica claimed (its row inserted) and so runs."""
-
-    run_id: int
-    plugin: ScheduledPlugin
-    task: TaskSpec
-    scheduled_for: datetime
-
-
-@dataclass(frozen=True)
-class _Result:
-    run_id: int
-    status: Outcome
-    duration_ms: int
-    error: str | None
-
-
-def abandoned_after_seconds(cpu_seconds: float) -> float:
-    return cpu_seconds * 2 + 60
-
-
-_CLAIM = text(
-    "INSERT INTO system.plugin_task_runs (plugin_name, task_name, scheduled_for, replica)"
-    " SELECT due.plugin_name, due.task_name, due.scheduled_for, :replica"
-    " FROM unnest(CAST(:plugins AS text[]), CAST(:tasks AS text[]),"
-    "   CAST(:dues AS timestamptz[])) AS due(plugin_name, task_name, scheduled_for)"
-    # One order for every replica, so that two inserting the same rows never deadlock.
-    " ORDER BY due.plugin_name, due.task_name"
-    " ON CONFLICT (plugin_name, task_name, scheduled_for) DO NOTHING"
-    " RETURNING id, plugin_name, task_name"
-)
-
-# finished_at from the row's own start and the measured duration: right even when recorded late.
-_FINISH = text(
-    "UPDATE system.plugin_task_runs SET status = :status, duration_ms = :duration_ms,"
-    " error = :error, finished_at = started_at"
-    " + make_interval(secs => CAST(:duration_ms AS integer) / 1000.0)"
-    " WHERE id = :id"
-)
-
-_REAP = text(
-    "UPDATE system.plugin_task_runs AS run"
-    " SET status = 'failed', finished_at = now(), error = :error"
-    " WHERE run.status = 'running' AND run.id <> ALL(CAST(:mine AS bigint[]))"
-    " AND run.started_at < now() - make_interval(secs => coalesce("
-    "   (SELECT limits.seconds"
-    "    FROM unnest(CAST(:plugins AS text[]), CAST(:seconds AS float8[])) AS limits(name, seconds)"
-    "    WHERE limits.name = run.plugin_name),"
-    "   CAST(:fallback_seconds AS float8)))"
-    " RETURNING run.id, run.plugin_name, run.task_name, run.scheduled_for, run.replica"
-)
 
 
 class TaskScheduler:
@@ -165,7 +90,7 @@ class TaskScheduler:
         # The last due time this replica tried to claim per (plugin, task), claimed or not:
         # each due time is inserted once per replica, not at every tick.
         self._tried: dict[tuple[str, str], datetime] = {}
-        self._unrecorded: list[_Result] = []
+        self._unrecorded: list[RunResult] = []
         self._invalid: set[tuple[str, str, str]] = set()
         self._next_reap = 0.0
         self._loop: asyncio.Task[None] | None = None
@@ -242,10 +167,8 @@ class TaskScheduler:
             self._start(claim)
         return claims
 
-    def _due(
-        self, plugins: Sequence[ScheduledPlugin], now: datetime
-    ) -> list[tuple[ScheduledPlugin, TaskSpec, datetime]]:
-        due: list[tuple[ScheduledPlugin, TaskSpec, datetime]] = []
+    def _due(self, plugins: Sequence[ScheduledPlugin], now: datetime) -> list[Due]:
+        due: list[Due] = []
         seen: set[tuple[str, str]] = set()
         for plugin in plugins:
             activated = _utc(plugin.activated_at).replace(second=0, microsecond=0)
@@ -279,21 +202,9 @@ class TaskScheduler:
                 )
             return None
 
-    async def _claim(
-        self, due: list[tuple[ScheduledPlugin, TaskSpec, datetime]]
-    ) -> list[TaskClaim]:
+    async def _claim(self, due: list[Due]) -> list[TaskClaim]:
         try:
-            async with self.engine.begin() as connection:
-                result = await connection.execute(
-                    _CLAIM,
-                    {
-                        "replica": self.replica,
-                        "plugins": [plugin.name for plugin, _task, _when in due],
-                        "tasks": [task.name for _plugin, task, _when in due],
-                        "dues": [when for _plugin, _task, when in due],
-                    },
-                )
-                inserted = {(row.plugin_name, row.task_name): row.id for row in result}
+            inserted = await claim_due(self.engine, self.replica, due)
         except Exception as exc:
             log.warning(
                 "due tasks not claimed; retrying at the next tick",
@@ -331,7 +242,7 @@ class TaskScheduler:
             async with bound:
                 await self.run(plugin.name, task, claim.scheduled_for)
         except asyncio.CancelledError:
-            await self._finish(_Result(claim.run_id, "failed", _since(started), CANCELLED))
+            await self._finish(RunResult(claim.run_id, "failed", _since(started), CANCELLED))
             raise
         except Exception as exc:
             if bound.expired():
@@ -340,7 +251,7 @@ class TaskScheduler:
             else:
                 status = "timed_out" if getattr(exc, "timed_out", False) is True else "failed"
                 error = error_line(exc)
-        result = _Result(claim.run_id, status, _since(started), error)
+        result = RunResult(claim.run_id, status, _since(started), error)
         if status != "succeeded":
             log.warning(
                 "task run %s",
@@ -349,10 +260,10 @@ class TaskScheduler:
             )
         await self._finish(result)
 
-    async def _finish(self, result: _Result) -> None:
+    async def _finish(self, result: RunResult) -> None:
         try:
             async with asyncio.timeout(_RECORD_SECONDS):
-                await self._write(result)
+                await record_result(self.engine, result)
         except Exception as exc:
             self._unrecorded.append(result)
             log.warning(
@@ -366,42 +277,20 @@ class TaskScheduler:
                 },
             )
 
-    async def _write(self, result: _Result) -> None:
-        async with self.engine.begin() as connection:
-            await connection.execute(
-                _FINISH,
-                {
-                    "id": result.run_id,
-                    "status": result.status,
-                    "duration_ms": result.duration_ms,
-                    "error": result.error,
-                },
-            )
-
     async def _record_unrecorded(self) -> None:
         pending, self._unrecorded = self._unrecorded, []
         for index, result in enumerate(pending):
             try:
-                await self._write(result)
+                await record_result(self.engine, result)
             except Exception:
                 self._unrecorded.extend(pending[index:])
                 return
 
     async def _reap(self, plugins: Sequence[ScheduledPlugin]) -> bool:
         """Mark `failed` the runs left `running` by a replica that stopped; True when done."""
+        mine = [run_id for run_id, _task in self._running.values()]
         try:
-            async with self.engine.begin() as connection:
-                result = await connection.execute(
-                    _REAP,
-                    {
-                        "error": ABANDONED,
-                        "mine": [run_id for run_id, _task in self._running.values()],
-                        "plugins": [plugin.name for plugin in plugins],
-                        "seconds": [plugin.abandoned_after_seconds for plugin in plugins],
-                        "fallback_seconds": abandoned_after_seconds(_LONGEST_CPU_SECONDS),
-                    },
-                )
-                reaped = result.all()
+            reaped = await reap_abandoned(self.engine, mine, plugins)
         except Exception as exc:
             log.warning(
                 "abandoned task runs not checked; retrying at the next tick",
@@ -429,19 +318,6 @@ class TaskScheduler:
 
     def _context(self, plugin: str, task: str, **more: Any) -> dict[str, Any]:
         return {"replica": self.replica, "plugin": plugin, "task": task, **more}
-
-
-def error_line(exc: BaseException) -> str:
-    """What a failed run records: one line of at most ERROR_LIMIT characters, never a
-    traceback (the last line of one, `ValueError: ...`, when the message holds one)."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    if not lines:
-        line = type(exc).__name__
-    elif lines[0].startswith("Traceback (most recent call last)"):
-        line = lines[-1]
-    else:
-        line = lines[0]
-    return line if len(line) <= ERROR_LIMIT else line[: ERROR_LIMIT - 1] + "…"
 
 
 def _since(started: float) -> int:
