@@ -1,12 +1,14 @@
-"""bench/plugin_activation.py: its arguments, figures, verdict and answer checks on given
-numbers (no platform, no timing)."""
+"""bench/plugin_activation.py and bench/activation/: arguments, figures, verdict and answer
+checks on given numbers (no platform, no timing)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench import plugin_activation as bench
-from bench.plugin_activation import Round, Spread, Summary, spread
+from bench.activation.figures import Round, Spread, Summary, spread
+from bench.activation.report import format_table
+from bench.activation.scenario import answers_posts, refuses_posts
+from bench.plugin_activation import parse_args
 
 
 def _round(visible: float, *, activate: float = 0.5, gone: float = 0.01) -> Round:
@@ -21,13 +23,13 @@ def _round(visible: float, *, activate: float = 0.5, gone: float = 0.01) -> Roun
 
 
 def test_rounds_default_to_five_and_the_table_to_text() -> None:
-    args = bench.parse_args([])
+    args = parse_args([])
     assert args.rounds == 5
     assert args.json is False
 
 
 def test_rounds_and_json_are_read_from_the_command_line() -> None:
-    args = bench.parse_args(["--rounds", "12", "--json"])
+    args = parse_args(["--rounds", "12", "--json"])
     assert args.rounds == 12
     assert args.json is True
 
@@ -37,7 +39,7 @@ def test_rounds_must_be_a_whole_number_of_one_or_more(
     rounds: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exited:
-        bench.parse_args(["--rounds", rounds])
+        parse_args(["--rounds", rounds])
     assert exited.value.code == 2
     assert "--rounds" in capsys.readouterr().err
 
@@ -113,7 +115,7 @@ def test_json_carries_every_round_and_each_spread() -> None:
 
 
 def test_table_has_a_row_per_round_the_spreads_and_the_verdict() -> None:
-    table = bench.format_table(Summary((_round(0.0124), _round(0.5))))
+    table = format_table(Summary((_round(0.0124), _round(0.5))))
     lines = table.splitlines()
     assert lines[0].split()[:2] == ["round", "activate"]
     assert lines[2].split() == ["1", "500.0", "12.4", "3", "300.0", "10.0", "1"]
@@ -124,10 +126,10 @@ def test_table_has_a_row_per_round_the_spreads_and_the_verdict() -> None:
 
 
 def test_a_posts_answer_counts_only_without_errors() -> None:
-    assert bench.answers_posts({"data": {"me": {"posts": []}}})
-    assert bench.answers_posts({"data": {"me": {"posts": [{"title": "Hello"}]}}})
-    assert not bench.answers_posts({"data": {"me": None}})
-    assert not bench.answers_posts(
+    assert answers_posts({"data": {"me": {"posts": []}}})
+    assert answers_posts({"data": {"me": {"posts": [{"title": "Hello"}]}}})
+    assert not answers_posts({"data": {"me": None}})
+    assert not answers_posts(
         {"data": {"me": {"posts": None}}, "errors": [{"message": "subgraph unreachable"}]}
     )
 
@@ -137,6 +139,6 @@ def test_only_a_validation_error_counts_as_the_field_gone() -> None:
         "errors": [{"message": "no field", "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]
     }
     other = {"errors": [{"message": "down", "extensions": {"code": "SUBGRAPH_UNAVAILABLE"}}]}
-    assert bench.refuses_posts(gone)
-    assert not bench.refuses_posts(other)
-    assert not bench.refuses_posts({"data": {"me": {"posts": []}}})
+    assert refuses_posts(gone)
+    assert not refuses_posts(other)
+    assert not refuses_posts({"data": {"me": {"posts": []}}})
