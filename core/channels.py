@@ -22,6 +22,16 @@ log = logging.getLogger(__name__)
 MAX_DELAY_SECONDS = 30.0
 
 
+async def cancel(tasks: list[asyncio.Task[Any]]) -> None:
+    """Cancel `tasks` and wait until each has ended (what they raise on the way out is theirs:
+    a closing service does not fail because a background loop did)."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
 def first_line(exc: BaseException) -> str:
     """An error as one line for a log (a driver's original error when it wraps one)."""
     text = str(getattr(exc, "orig", None) or exc).strip()

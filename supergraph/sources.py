@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -83,11 +82,7 @@ class StoredSupergraphSource:
 
     async def close(self) -> None:
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await channels.cancel(tasks)
 
     async def refresh(self, version: int | None = None) -> bool:
         """Load `version` (else the latest) when newer than the one serving; True if loaded.

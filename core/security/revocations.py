@@ -14,7 +14,6 @@ Subgraphs read the record per request (`revoked_at`); the gateway keeps every re
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from typing import Any, Final
@@ -145,11 +144,7 @@ class RevocationFollower:
 
     async def close(self) -> None:
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await channels.cancel(tasks)
 
     async def reload(self) -> int:
         """Read every record from Redis and merge it in; drop what has outlived every token.

@@ -15,7 +15,6 @@ The host ties the pieces together under one lock: `packages` (kept archives), `p
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -28,6 +27,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from core import channels
 from core.config import Settings
 from core.supergraph_versions import SupergraphVersion
 from subgraphs.plugins.engine import (
@@ -153,11 +153,7 @@ class PluginHost:
 
     async def close(self) -> None:
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await channels.cancel(tasks)
         await self.upkeep.close()
         await self.processes.stop_all()
         await self.relay.close()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core import channels
 from subgraphs.plugins.engine import Limits, enforce_limits, enforce_quota
 from subgraphs.plugins.lifecycle import registry
 from subgraphs.plugins.lifecycle.errors import PluginStateInvalid, reason_of
@@ -55,9 +56,7 @@ class Upkeep:
     async def close(self) -> None:
         task, self._watchdog_task = self._watchdog_task, None
         if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await channels.cancel([task])
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
             with contextlib.suppress(Exception):
