@@ -1,9 +1,11 @@
-"""Reads a subgraph's `@link` directives: federation version, local names of spec directives."""
+"""A subgraph's `@link` directives: federation version, local names of spec directives, and
+that every subgraph imports a composed spec directive under the same name."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from graphql.language import (
     DirectiveNode,
@@ -15,6 +17,10 @@ from graphql.language import (
     StringValueNode,
     ValueNode,
 )
+
+if TYPE_CHECKING:
+    from .errors import Report
+    from .model import SubgraphModel
 
 FEDERATION_DIRECTIVES = (
     "key",
@@ -193,3 +199,19 @@ def _bind(
     # a spec's own directive keeps its bare name when the spec is linked under its default name
     if namespace == default_namespace and default_namespace != "federation":
         links.names.setdefault(default_namespace, known[0])
+
+
+def check_import_names(subgraphs: list[SubgraphModel], report: Report) -> None:
+    """A spec directive composed into the supergraph must be imported under one name."""
+    first: dict[str, tuple[str, str]] = {}
+    for subgraph in subgraphs:
+        for directive, local in subgraph.import_names.items():
+            seen = first.setdefault(directive, (subgraph.name, local))
+            if seen[1] != local:
+                report.error(
+                    "LINK_IMPORT_NAME_MISMATCH",
+                    f'The import name "@{directive}" is imported with mismatched name between '
+                    f'subgraphs: it is imported as "@{seen[1]}" in subgraph "{seen[0]}" and '
+                    f'"@{local}" in subgraph "{subgraph.name}"',
+                    (seen[0], subgraph.name),
+                )

@@ -11,6 +11,7 @@ from .demand_control import DEMAND_CONTROL
 from .descriptions import pick_description
 from .errors import Report, quote_list
 from .fieldset import FieldSetError, walk_field_set
+from .links import check_import_names
 from .merge_fields import merge_applied, merge_field
 from .merge_values import merge_enum, merge_input, merge_scalar, merge_union
 from .model import (
@@ -38,7 +39,7 @@ Sources = list[tuple[SubgraphModel, TypeModel]]
 
 def merge(subgraphs: list[SubgraphModel], report: Report) -> Supergraph:
     supergraph = Supergraph(graphs=[(s.graph, s.name, s.url) for s in subgraphs])
-    _check_import_names(subgraphs, report)
+    check_import_names(subgraphs, report)
     by_name: dict[str, Sources] = {}
     for subgraph in subgraphs:
         for model in subgraph.types.values():
@@ -369,22 +370,6 @@ def _check_entity_interfaces(by_name: dict[str, Sources], report: Report) -> Non
                 (subgraph.name,),
                 name,
             )
-
-
-def _check_import_names(subgraphs: list[SubgraphModel], report: Report) -> None:
-    """A spec directive composed into the supergraph must be imported under one name."""
-    first: dict[str, tuple[str, str]] = {}
-    for subgraph in subgraphs:
-        for directive, local in subgraph.import_names.items():
-            seen = first.setdefault(directive, (subgraph.name, local))
-            if seen[1] != local:
-                report.error(
-                    "LINK_IMPORT_NAME_MISMATCH",
-                    f'The import name "@{directive}" is imported with mismatched name between '
-                    f'subgraphs: it is imported as "@{seen[1]}" in subgraph "{seen[0]}" and '
-                    f'"@{local}" in subgraph "{subgraph.name}"',
-                    (seen[0], subgraph.name),
-                )
 
 
 def _with_defaults(
