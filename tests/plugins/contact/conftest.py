@@ -5,8 +5,6 @@ is always stopped, and uninstalled at the end."""
 from __future__ import annotations
 
 import secrets
-import shutil
-import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
@@ -14,7 +12,6 @@ from typing import Any
 
 import asyncpg
 import httpx
-import orjson
 import pytest
 import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -25,11 +22,10 @@ from core.security import internal_token
 from core.security.principal import Principal, RequestContext
 from plugins.contact.contact import store
 from plugins.contact.contact.submission import Submission
-from subgraphs.plugins.engine import Plugin, PluginNotInstalled, install, role_url, uninstall
 from subgraphs.plugins.package import PackedPlugin, VerifiedPlugin, pack_plugin, verify_archive
 from subgraphs.plugins.package.keys import public_key_hex
-from subgraphs.plugins.runtime import PluginProcess, ProcessSpec
-from supergraph.transport.http import HttpTransport
+from subgraphs.plugins.runtime import PluginProcess
+from tests.plugins import served as served_plugins
 
 PLUGIN_DIR = Path(__file__).resolve().parents[3] / "plugins" / "contact"
 NAME = "contact"
@@ -62,27 +58,18 @@ def verified(packed: PackedPlugin, publisher_key: Ed25519PrivateKey) -> Verified
 async def installed(
     resources: Resources, database_url: str, settings: Settings, verified: VerifiedPlugin
 ) -> AsyncIterator[str]:
-    """Install the verified package; the role `plugin_contact` is server-wide, so what an
-    earlier crashed run left is uninstalled first. Yields the plugin role's database URL."""
-    secret = settings.internal_token_secret
-    assert secret is not None
-    try:
-        await uninstall(resources.engine, NAME)
-    except PluginNotInstalled:
-        pass
-    await install(resources.engine, database_url, Plugin.from_verified(verified), secret=secret)
-    try:
-        yield role_url(database_url, NAME, secret)
-    finally:
-        await uninstall(resources.engine, NAME)
+    """The verified package installed; yields the plugin role's database URL."""
+    assert settings.internal_token_secret is not None
+    async with served_plugins.installed(
+        resources, database_url, settings.internal_token_secret, verified
+    ) as login:
+        yield login
 
 
 @pytest.fixture(scope="session")
 def runtime_dir() -> Iterator[Path]:
-    """A private, short path (a Unix socket path is limited to 108 bytes)."""
-    path = Path(tempfile.mkdtemp(prefix="althaus-contact-"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+    with served_plugins.private_dir("althaus-contact-") as path:
+        yield path
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -92,52 +79,20 @@ async def contact(
     """The plugin served by its own sandboxed process (rate limit 3 an hour), stopped at the end."""
     secret = settings.internal_token_secret
     assert secret is not None
-    spec = ProcessSpec.for_plugin(
-        NAME,
-        PLUGIN_DIR,
-        runtime_dir,
-        platform_secret=secret,
-        database_url=installed,
-        settings=SETTINGS,
-    )
-    process = PluginProcess(spec)
-    try:
-        await process.start()
-        await process.wait_ready(30)
+    async with served_plugins.served(
+        NAME, PLUGIN_DIR, runtime_dir, secret=secret, database_url=installed, settings=SETTINGS
+    ) as process:
         yield ContactPlugin(process, secret, installed)
-    finally:
-        await process.stop(grace=2)
 
 
-class ContactPlugin:
+class ContactPlugin(served_plugins.PluginClient):
     """Reaches the plugin the way the gateway does: over its Unix socket, with a token minted
     from the platform secret for audience `plugin_contact` (GraphQL at `/graphql`, the plugin's
     HTTP routes under `/http`)."""
 
     def __init__(self, process: PluginProcess, secret: str, database_url: str) -> None:
-        self.process = process
-        self.secret = secret
+        super().__init__(process, secret)
         self.database_url = database_url
-
-    def token(self, principal: Principal | None, context: RequestContext | None = None) -> str:
-        return internal_token.mint(
-            principal or Principal.guest(), self.process.spec.audience, self.secret, context
-        )
-
-    async def ask(
-        self, document: str, principal: Principal | None = None, **variables: Any
-    ) -> dict[str, Any]:
-        spec = self.process.spec
-        transport = HttpTransport(spec.audience, spec.url, timeout=20)
-        try:
-            raw = await transport.send(
-                orjson.dumps({"query": document, "variables": variables}),
-                {"content-type": "application/json", internal_token.HEADER: self.token(principal)},
-            )
-        finally:
-            await transport.close()
-        result: dict[str, Any] = orjson.loads(raw)
-        return result
 
     async def http(
         self,
